@@ -1,0 +1,89 @@
+"""Helpers shared by the command modules: messages, input options, getting a model."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..config import Config
+from ..corpus import FieldMap
+from ..errors import LabelError, ModelIntegrityError, ModelMissingError, ModelVersionError
+from ..labels import read_labels
+from ..persistence import load_model, read_card, save_model
+from ..training import train
+
+DEFAULT_MODEL_DIR = "model"
+DEFAULT_LABELS = "labels"
+
+
+def say(message: str) -> None:
+    """A progress or status line on stderr (stdout carries data)."""
+    print(f"framelens: {message}", file=sys.stderr, flush=True)
+
+
+def add_input_options(parser: argparse.ArgumentParser, default_inputs: list[str] | None = None) -> None:
+    """INPUT paths plus encoding and column-mapping options."""
+    parser.add_argument(
+        "inputs", nargs="*", metavar="INPUT", default=default_inputs or ["seeds"],
+        help="files or directories of .txt/.jsonl/.csv articles, or - for stdin (default: %(default)s)",
+    )
+    parser.add_argument("--encoding", default=Config().encoding, help="text encoding of inputs (default: utf-8; e.g. cp1252)")
+    for field in ("text", "id", "outlet", "title", "url", "date"):
+        parser.add_argument(f"--{field}-column", metavar="NAME", help=f"name of the {field} column/field in .csv/.jsonl inputs")
+
+
+def field_map(args: argparse.Namespace) -> FieldMap:
+    """The column mapping given on the command line."""
+    return FieldMap(
+        text=args.text_column, id=args.id_column, outlet=args.outlet_column,
+        title=args.title_column, url=args.url_column, date=args.date_column,
+    )
+
+
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    """``--model DIR``."""
+    parser.add_argument("--model", metavar="DIR", help=f"model directory (default: {DEFAULT_MODEL_DIR}/)")
+
+
+def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config, *, keep_previous: bool = True):
+    """Read labels, cross-validate, fit and save; returns (model, cv)."""
+    label_set = read_labels(label_paths)
+    model, cv = train(label_set, config, on_step=say)
+    model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
+    save_model(model, model_dir, keep_previous=keep_previous)
+    return model, cv
+
+
+def obtain_model(model_option: str | None, config: Config = Config()):
+    """Load the model; retrain from its labels when it is missing (default dir), tampered or outdated."""
+    model_dir = Path(model_option or DEFAULT_MODEL_DIR)
+    try:
+        return load_model(model_dir)
+    except ModelMissingError:
+        if model_option is not None or not Path(DEFAULT_LABELS).is_dir():
+            raise
+        say(f"no trained model in {model_dir}/ yet; training one from {DEFAULT_LABELS}/ first (one time only)")
+        return train_and_save([DEFAULT_LABELS], model_dir, config)[0]
+    except (ModelIntegrityError, ModelVersionError) as error:
+        sources = _recorded_training_files(model_dir)
+        if not sources:
+            raise
+        say(f"{error}")
+        say(f"retraining from {', '.join(sources)}")
+        try:
+            return train_and_save(sources, model_dir, config, keep_previous=False)[0]
+        except LabelError:
+            raise error from None
+
+
+def _recorded_training_files(model_dir: Path) -> list[str]:
+    try:
+        card = read_card(model_dir)
+    except Exception:
+        card = None
+    files = [str(model_dir / f) for f in (card.training_files if card else [])]
+    files = [os.path.normpath(f) for f in files if Path(f).is_file()]
+    if not files and Path(DEFAULT_LABELS).is_dir():
+        files = [DEFAULT_LABELS]
+    return files

@@ -1,0 +1,51 @@
+"""``framelens train``: validate labels, cross-validate grouped by article, fit, save."""
+from __future__ import annotations
+
+import argparse
+
+from ..config import Config
+from .common import DEFAULT_LABELS, DEFAULT_MODEL_DIR, add_model_option, say, train_and_save
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "train", help="train a model from labelled sentences",
+        description="Read label CSVs, cross-validate grouped by article, fit on all labels and save the model.",
+    )
+    parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
+                        help="label CSV files or directories (default: labels/)")
+    add_model_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = Config()
+    model_dir = args.model or DEFAULT_MODEL_DIR
+    model, cv = train_and_save(args.labels, model_dir, config)
+    card = model.card
+    counts = ", ".join(f"{label} {n}" for label, n in card.label_counts.items())
+    say(f"trained on {card.n_sentences} sentences ({counts}); {card.n_authored} authored, "
+        f"{card.n_articles} articles")
+    for line in cv_lines(cv):
+        print(line)
+    say(f"wrote {model_dir}/framing.joblib and {model_dir}/card.json")
+    return 0
+
+
+def cv_lines(cv) -> list[str]:
+    """Human-readable cross-validation summary."""
+    if cv is None:
+        return ["cross-validation: skipped (labels need at least two articles that are not authored)"]
+    lines = [
+        f"cross-validation grouped by {cv.group_by} ({cv.n_splits} folds, {cv.n_scored} scored sentences; "
+        f"{cv.n_train_only} authored sentences train only):",
+        f"  macro-F1 {cv.macro_f1_mean:.3f} ± {cv.macro_f1_sd:.3f} (mean ± sd over folds); pooled {cv.pooled_macro_f1:.3f}",
+    ]
+    width = max(len(label) for label in cv.labels)
+    for label in cv.labels:
+        scores = cv.per_class[label]
+        lines.append(
+            f"  {label:<{width}}  F1 {scores['f1']:.3f}  precision {scores['precision']:.3f}  "
+            f"recall {scores['recall']:.3f}  n={scores['support']}"
+        )
+    return lines

@@ -1,0 +1,70 @@
+"""Every default framelens uses, in one place.
+
+Modules take a :class:`Config` (or the single values they need) as arguments;
+nothing reads a global. Paths are not part of the config: they are arguments.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Settings of the TF-IDF + logistic-regression pipeline."""
+
+    # Word n-grams carry the framing phrases ("western hegemony", "raises concerns").
+    word_ngram_range: tuple[int, int] = (1, 2)
+    # Character n-grams within word boundaries help on unseen inflections and names.
+    char_ngram_range: tuple[int, int] | None = (2, 5)
+    sublinear_tf: bool = True
+    min_df: int = 1
+    # Digits are folded to 0 so "47 articles" and "55 billion" share features.
+    normalise_numbers: bool = True
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    max_iter: int = 5000
+
+    def as_dict(self) -> dict:
+        """JSON-ready form (tuples become lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ModelSettings":
+        """Inverse of :meth:`as_dict`; unknown keys are ignored."""
+        known = {f for f in cls.__dataclass_fields__}
+        clean = {}
+        for key, value in values.items():
+            if key in known:
+                clean[key] = tuple(value) if isinstance(value, list) else value
+        return cls(**clean)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Defaults for every step; override with :func:`dataclasses.replace`."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    # Cross-validation
+    cv_folds: int = 5
+    random_state: int = 0
+    # Text input
+    encoding: str = "utf-8"
+    manifest_name: str = "outlets.csv"
+    # Prediction
+    chunk_sentences: int = 2000
+    # Report
+    bootstrap_samples: int = 2000
+    interval_level: float = 0.95
+    warn_macro_f1_below: float = 0.6
+    warn_class_count_below: int = 20
+    exemplars_per_cell: int = 3
+    distinctive_terms: int = 15
+    # Labelling loop
+    retrain_every: int = 10
+
+    def with_model(self, **changes) -> "Config":
+        """A copy with some model settings changed."""
+        return replace(self, model=replace(self.model, **changes))
+
+
+DEFAULT_CONFIG = Config()

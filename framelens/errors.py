@@ -1,0 +1,37 @@
+"""Named exceptions. Each message is one line that names the file and the fix.
+
+The CLI turns any :class:`FramelensError` into ``framelens: error: <message>``
+and exit status 2; library users catch them by name.
+"""
+
+
+class FramelensError(Exception):
+    """Base class: ``str(error)`` is the one-line message shown to users."""
+
+
+class InputError(FramelensError):
+    """A corpus input is missing, empty, binary, undecodable or malformed."""
+
+
+class LabelError(FramelensError):
+    """A labels file is malformed or inconsistent."""
+
+
+class ModelError(FramelensError):
+    """A model directory is missing, incompatible or has been changed."""
+
+
+class ModelMissingError(ModelError):
+    """No model at the given directory."""
+
+
+class ModelIntegrityError(ModelError):
+    """The artifact does not match the sha256 recorded in its card."""
+
+
+class ModelVersionError(ModelError):
+    """The model was written by another scikit-learn version."""
+
+
+class OutputError(FramelensError):
+    """An output path cannot be written."""

@@ -1,0 +1,286 @@
+"""Read, validate and append labelled-sentence CSV files.
+
+A labels file needs the columns ``sentence`` and ``label``; ``article_id``,
+``outlet``, ``source`` and ``note`` are optional. Rows whose ``source`` starts
+with ``authored`` were written by the team to widen coverage: they may train a
+model but are never used as evaluation data. The tool never rewrites or
+reorders a labels file; new rows are only ever appended.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import LabelError
+
+COLUMNS = ("article_id", "outlet", "sentence", "label", "source", "note")
+REQUIRED = ("sentence", "label")
+LABEL_SET_FILE = "label_set.txt"
+BOILERPLATE = "boilerplate"
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One labelled sentence and where it was read from (row 2 is the first data row)."""
+
+    file: str
+    row: int
+    article_id: str
+    outlet: str
+    sentence: str
+    label: str
+    source: str = ""
+    note: str = ""
+
+    @property
+    def authored(self) -> bool:
+        """Written by the team, not taken from an article: never evaluation data."""
+        return self.source.strip().lower().startswith("authored")
+
+    @property
+    def key(self) -> str:
+        """Normalised text used to match the same sentence across files."""
+        return sentence_key(self.sentence)
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """Validated rows from one or more label files."""
+
+    rows: tuple[LabelRow, ...]
+    labels: tuple[str, ...]
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label, in label order."""
+        counter = Counter(row.label for row in self.rows)
+        return {label: counter.get(label, 0) for label in self.labels}
+
+    def sha256(self) -> str:
+        """Hash of the training data (sentence, label, group, source) in row order."""
+        digest = hashlib.sha256()
+        for row in self.rows:
+            digest.update("\x1f".join((row.article_id, row.sentence, row.label, row.source)).encode("utf-8"))
+            digest.update(b"\x1e")
+        return digest.hexdigest()
+
+    def groups(self) -> list[str]:
+        """Grouping key per row for cross-validation: article id, or file+row when missing."""
+        return [row.article_id or f"{row.file}#{row.row}" for row in self.rows]
+
+
+def sentence_key(text: str) -> str:
+    """NFKC, case-folded, quotes unified and whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def find_label_files(paths: Iterable[str | Path]) -> list[Path]:
+    """CSV files named directly or found (sorted) under given directories."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.csv") if not p.name.startswith("."))
+            if not found:
+                raise LabelError(f"{path}: no .csv label files in this directory; add one with columns sentence,label")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LabelError(f"{path}: no such labels file or directory; check the path")
+    if not files:
+        raise LabelError("no labels given; name CSV files or a directory such as labels/")
+    return files
+
+
+def read_declared_labels(paths: Iterable[str | Path]) -> tuple[str, ...] | None:
+    """Labels declared in a ``label_set.txt`` beside the label files, if there is one."""
+    for raw in paths:
+        path = Path(raw)
+        directory = path if path.is_dir() else path.parent
+        declared = directory / LABEL_SET_FILE
+        if declared.is_file():
+            names = [
+                line.strip()
+                for line in declared.read_text("utf-8").splitlines()
+                if line.strip() and not line.startswith("#")
+            ]
+            return tuple(names)
+    return None
+
+
+def read_label_rows(path: Path) -> list[LabelRow]:
+    """Rows of one labels file; raises :class:`LabelError` for missing columns or empty fields."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise LabelError(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            columns = [c.strip() for c in (reader.fieldnames or [])]
+            missing = [c for c in REQUIRED if c not in columns]
+            if missing:
+                raise LabelError(
+                    f"{path}: missing column(s) {', '.join(repr(c) for c in missing)}; "
+                    "a labels file needs the columns sentence,label"
+                )
+            reader.fieldnames = columns
+            rows = []
+            for number, record in enumerate(reader, start=2):
+                sentence = (record.get("sentence") or "").strip()
+                label = (record.get("label") or "").strip()
+                if not sentence:
+                    raise LabelError(f"{path}, row {number}: empty sentence; fill it in or delete the row")
+                if not label:
+                    raise LabelError(f"{path}, row {number}: empty label; give the sentence a label or delete the row")
+                rows.append(
+                    LabelRow(
+                        file=str(path),
+                        row=number,
+                        article_id=(record.get("article_id") or "").strip(),
+                        outlet=(record.get("outlet") or "").strip(),
+                        sentence=sentence,
+                        label=label,
+                        source=(record.get("source") or "").strip(),
+                        note=(record.get("note") or "").strip(),
+                    )
+                )
+        except UnicodeDecodeError:
+            raise LabelError(f"{path}: not valid UTF-8; re-save the labels file as UTF-8") from None
+        except csv.Error as error:
+            raise LabelError(f"{path}: not a readable CSV ({error})") from None
+    return rows
+
+
+def read_labels(
+    paths: Iterable[str | Path] = ("labels",), *, label_set: Sequence[str] | None = None
+) -> LabelSet:
+    """Read and validate label files into a :class:`LabelSet`.
+
+    Checks: required columns, empty fields, labels outside the declared set (a
+    ``label_set.txt`` beside the files or ``label_set``), likely typos, one
+    sentence given two labels, and at least two labels overall. Rows labelled
+    ``boilerplate`` are not framed content and are left out.
+    """
+    paths = list(paths)
+    files = find_label_files(paths)
+    declared = tuple(label_set) if label_set else read_declared_labels(paths)
+    rows: list[LabelRow] = []
+    for path in files:
+        rows.extend(row for row in read_label_rows(path) if row.label != BOILERPLATE)
+    if not rows:
+        raise LabelError(f"{', '.join(map(str, files))}: no labelled sentences; add rows with sentence,label")
+    _check_labels(rows, declared)
+    _check_conflicts(rows)
+    labels = declared or tuple(sorted({row.label for row in rows}))
+    present = sorted({row.label for row in rows})
+    if len(present) < 2:
+        raise LabelError(
+            f"{', '.join(map(str, files))}: only one label ('{present[0]}'); training needs at least two labels"
+        )
+    return LabelSet(rows=tuple(rows), labels=tuple(labels), files=tuple(str(f) for f in files))
+
+
+def _check_labels(rows: list[LabelRow], declared: tuple[str, ...] | None) -> None:
+    if declared:
+        for row in rows:
+            if row.label not in declared:
+                raise LabelError(
+                    f"{row.file}, row {row.row}: label '{row.label}' is not in the declared set "
+                    f"({', '.join(sorted(declared))}){_did_you_mean(row.label, declared)}"
+                )
+        return
+    # No declared set: a rare label that is one typo away from a common one is a typo.
+    counts = Counter(row.label for row in rows)
+    for row in rows:
+        others = [label for label in counts if label != row.label and counts[label] > counts[row.label]]
+        close = difflib.get_close_matches(row.label, others, n=1, cutoff=0.85)
+        if close:
+            raise LabelError(
+                f"{row.file}, row {row.row}: label '{row.label}' looks like a typo of '{close[0]}'; "
+                f"fix it, or declare the labels in {LABEL_SET_FILE}"
+            )
+
+
+def _did_you_mean(label: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(label, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else "; fix the label or add it to label_set.txt"
+
+
+def _check_conflicts(rows: list[LabelRow]) -> None:
+    first: dict[str, LabelRow] = {}
+    for row in rows:
+        seen = first.setdefault(row.key, row)
+        if seen.label != row.label:
+            raise LabelError(
+                f"{row.file}, row {row.row}: the same sentence is labelled '{seen.label}' at "
+                f"{seen.file}, row {seen.row} and '{row.label}' here; keep one label"
+            )
+
+
+def unique_rows(label_set: LabelSet) -> list[LabelRow]:
+    """Rows with repeated sentences (same label) kept once, first occurrence wins."""
+    seen: set[str] = set()
+    kept = []
+    for row in label_set.rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            kept.append(row)
+    return kept
+
+
+def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
+    """Append rows to a labels file, creating it with a header if needed.
+
+    Existing rows are never rewritten or reordered. Each row is flushed and
+    synced at once, so an interrupted session loses nothing already answered.
+    Returns the number of rows written.
+    """
+    path = Path(path)
+    columns = list(COLUMNS)
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None) or []
+        if "sentence" not in header or "label" not in header:
+            raise LabelError(f"{path}: not a labels file (no sentence,label header); choose another file")
+        columns = header
+        with open(path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            needs_newline = handle.read(1) not in (b"\n", b"\r")
+    else:
+        _create_with_header(path, columns)
+        needs_newline = False
+    written = 0
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        if needs_newline:
+            handle.write("\r\n")
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+            handle.flush()
+            os.fsync(handle.fileno())
+            written += 1
+    return written
+
+
+def _create_with_header(path: Path, columns: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(columns)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,75 @@
+"""The framing model: a fitted scikit-learn pipeline plus its card."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+_DIGITS = re.compile(r"\d")
+
+
+def normalise_for_features(text: str) -> str:
+    """Lower-case and fold digits to 0, so numbers share features ("47 articles" ~ "20 articles")."""
+    return _DIGITS.sub("0", text.lower())
+
+
+@dataclass
+class ModelCard:
+    """What a model is: labels, data, settings, scores, versions and hashes (saved as card.json)."""
+
+    labels: list[str]
+    label_counts: dict[str, int]
+    n_sentences: int
+    n_articles: int
+    n_authored: int
+    settings: dict
+    training_data_sha256: str
+    training_files: list[str]
+    cv: dict | None
+    library_versions: dict[str, str]
+    created: str
+    framelens_version: str
+    artifact_sha256: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ModelCard":
+        """Inverse of :meth:`as_dict`; unknown keys go to ``extra``."""
+        known = set(cls.__dataclass_fields__)
+        card = cls(**{k: v for k, v in values.items() if k in known})
+        card.extra.update({k: v for k, v in values.items() if k not in known})
+        return card
+
+
+class FramingModel:
+    """A fitted TF-IDF + logistic-regression pipeline with its card."""
+
+    def __init__(self, pipeline, card: ModelCard):
+        self.pipeline = pipeline
+        self.card = card
+
+    @property
+    def classes(self) -> list[str]:
+        """Labels in the column order of :meth:`predict_proba`."""
+        return [str(c) for c in self.pipeline.classes_]
+
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Probability of each label (columns in :attr:`classes` order) per sentence."""
+        if len(sentences) == 0:
+            return np.zeros((0, len(self.classes)))
+        return self.pipeline.predict_proba(list(sentences))
+
+    def predict(self, sentences: Sequence[str]) -> list[str]:
+        """The most probable label per sentence."""
+        proba = self.predict_proba(sentences)
+        classes = self.classes
+        return [classes[i] for i in proba.argmax(axis=1)]
+
+    def __repr__(self) -> str:
+        return f"FramingModel(labels={self.classes}, trained_on={self.card.n_sentences} sentences)"

@@ -1,0 +1,7 @@
+"""Same as ``framelens predict``: python predict.py [INPUT ...] [--model DIR] [--format jsonl|csv] [--out FILE] [--no-split]."""
+import sys
+
+from framelens.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["predict", *sys.argv[1:]]))

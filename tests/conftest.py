@@ -1,0 +1,61 @@
+"""Every test runs in its own temporary directory, so none touches the repository's files."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+LABELS = REPO / "labels"
+
+
+@pytest.fixture(autouse=True)
+def workdir(tmp_path, monkeypatch):
+    """Run each test inside a fresh temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def seeds_dir(tmp_path) -> Path:
+    """A copy of the five seed articles and their outlets.csv."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def write_labels(path: Path, rows: list[tuple], header=("article_id", "outlet", "sentence", "label", "source", "note")) -> Path:
+    """Write a labels CSV (rows shorter than the header are padded)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(list(row) + [""] * (len(header) - len(row)))
+    return path
+
+
+TINY_ROWS = [
+    # (article_id, outlet, sentence, label)
+    ("a1", "Wire", "The treaty was signed in Moscow on Friday.", "neutral-report"),
+    ("a1", "Wire", "The agreement has 47 articles and runs for 20 years.", "neutral-report"),
+    ("a1", "Wire", "Western governments warned the pact could destabilise the region.", "western-concern"),
+    ("a1", "Wire", "Putin hailed the deal as a blow to Western hegemony.", "counter-hegemony"),
+    ("a2", "Post", "Officials said the document covers trade and energy.", "neutral-report"),
+    ("a2", "Post", "Washington accused Tehran of supplying drones to Moscow.", "western-concern"),
+    ("a2", "Post", "Critics fear the alliance will fuel escalation in Ukraine.", "western-concern"),
+    ("a2", "Post", "Moscow says the multipolar world no longer needs Washington.", "counter-hegemony"),
+    ("a3", "Times", "The presidents met at the Kremlin for three hours.", "neutral-report"),
+    ("a3", "Times", "Analysts warned of a dangerous military axis.", "western-concern"),
+    ("a3", "Times", "Tehran called the pact a new chapter free of US pressure.", "counter-hegemony"),
+    ("a3", "Times", "Sanctions have failed to isolate the two nations.", "counter-hegemony"),
+]
+
+
+@pytest.fixture
+def tiny_labels(tmp_path) -> Path:
+    """A small three-article labels file (12 sentences, 3 labels)."""
+    return write_labels(tmp_path / "labels" / "tiny.csv", TINY_ROWS)
