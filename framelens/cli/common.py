@@ -84,6 +84,6 @@ def _recorded_training_files(model_dir: Path) -> list[str]:
         card = None
     files = [str(model_dir / f) for f in (card.training_files if card else [])]
     files = [os.path.normpath(f) for f in files if Path(f).is_file()]
-    if not files and Path(DEFAULT_LABELS).is_dir():
+    if not files and any(Path(DEFAULT_LABELS).glob("*.csv")):
         files = [DEFAULT_LABELS]
     return files
