@@ -61,6 +61,14 @@ class Config:
     distinctive_terms: int = 15
     # Labelling loop
     retrain_every: int = 10
+    # Active learning: pick = (1 - margin) - weight * max cosine similarity to what is
+    # already labelled or picked, so near-identical sentences do not come in a row.
+    diversity_weight: float = 0.5
+    suggest_count: int = 50
+    session_source: str = "label-session"
+    import_source: str = "import"
+    # Audit: TF-IDF cosine similarity at or above this is a near duplicate.
+    near_duplicate_similarity: float = 0.9
 
     def with_model(self, **changes) -> "Config":
         """A copy with some model settings changed."""

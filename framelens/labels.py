@@ -4,7 +4,10 @@ A labels file needs the columns ``sentence`` and ``label``; ``article_id``,
 ``outlet``, ``source`` and ``note`` are optional. Rows whose ``source`` starts
 with ``authored`` were written by the team to widen coverage: they may train a
 model but are never used as evaluation data. The tool never rewrites or
-reorders a labels file; new rows are only ever appended.
+reorders a labels file; new rows are only ever appended. To take an answer
+back, a labelling session appends an ``undo`` row for the same sentence: it
+withdraws the earlier rows of that sentence in the same file (see
+:func:`effective_rows`).
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ COLUMNS = ("article_id", "outlet", "sentence", "label", "source", "note")
 REQUIRED = ("sentence", "label")
 LABEL_SET_FILE = "label_set.txt"
 BOILERPLATE = "boilerplate"
+# Appended to withdraw earlier answers for the same sentence in the same file.
+UNDO = "undo"
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 _SPACE = re.compile(r"\s+")
@@ -80,6 +85,19 @@ class LabelSet:
         return [row.article_id or f"{row.file}#{row.row}" for row in self.rows]
 
 
+@dataclass(frozen=True)
+class LabelProblem:
+    """Something wrong with one row: ``empty``, ``unknown-label``, ``duplicate`` or ``conflict``."""
+
+    kind: str
+    file: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}: {self.message}"
+
+
 def sentence_key(text: str) -> str:
     """NFKC, case-folded, quotes unified and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
@@ -121,8 +139,12 @@ def read_declared_labels(paths: Iterable[str | Path]) -> tuple[str, ...] | None:
     return None
 
 
-def read_label_rows(path: Path) -> list[LabelRow]:
-    """Rows of one labels file; raises :class:`LabelError` for missing columns or empty fields."""
+def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
+    """Rows of one labels file; raises :class:`LabelError` for missing columns or empty fields.
+
+    With ``keep_empty`` rows with an empty sentence or label are returned too
+    (for :func:`empty_field_problems` to report) instead of raising.
+    """
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -142,10 +164,6 @@ def read_label_rows(path: Path) -> list[LabelRow]:
             for number, record in enumerate(reader, start=2):
                 sentence = (record.get("sentence") or "").strip()
                 label = (record.get("label") or "").strip()
-                if not sentence:
-                    raise LabelError(f"{path}, row {number}: empty sentence; fill it in or delete the row")
-                if not label:
-                    raise LabelError(f"{path}, row {number}: empty label; give the sentence a label or delete the row")
                 rows.append(
                     LabelRow(
                         file=str(path),
@@ -162,7 +180,57 @@ def read_label_rows(path: Path) -> list[LabelRow]:
             raise LabelError(f"{path}: not valid UTF-8; re-save the labels file as UTF-8") from None
         except csv.Error as error:
             raise LabelError(f"{path}: not a readable CSV ({error})") from None
+    if not keep_empty:
+        _raise_first(empty_field_problems(rows))
     return rows
+
+
+def empty_field_problems(rows: Iterable[LabelRow]) -> list[LabelProblem]:
+    """Rows with an empty sentence or an empty label."""
+    problems = []
+    for row in rows:
+        if not row.sentence:
+            problems.append(LabelProblem("empty", row.file, row.row, "empty sentence; fill it in or delete the row"))
+        elif not row.label:
+            problems.append(
+                LabelProblem("empty", row.file, row.row, "empty label; give the sentence a label or delete the row")
+            )
+    return problems
+
+
+def effective_rows(rows: Iterable[LabelRow]) -> list[LabelRow]:
+    """Rows of one file with ``undo`` rows applied: each withdraws the earlier rows of its sentence."""
+    kept: list[LabelRow] = []
+    for row in rows:
+        if row.label == UNDO:
+            kept = [earlier for earlier in kept if earlier.key != row.key]
+        else:
+            kept.append(row)
+    return kept
+
+
+def labelled_rows(paths: Iterable[str | Path]) -> list[LabelRow]:
+    """Every answered row (boilerplate included, undo applied, empty labels left out) of the files that exist.
+
+    Missing files are skipped and nothing is validated beyond readability: this
+    is for knowing which sentences are already labelled, not for training.
+    """
+    rows: list[LabelRow] = []
+    for file in distinct_files(path for path in map(Path, paths) if path.is_dir() or path.is_file()):
+        rows.extend(row for row in effective_rows(read_label_rows(file, keep_empty=True)) if row.label)
+    return rows
+
+
+def distinct_files(paths: Iterable[str | Path]) -> list[Path]:
+    """:func:`find_label_files` of ``paths``, each file once (the same file named twice is read once)."""
+    paths = list(paths)
+    seen: set[Path] = set()
+    files = []
+    for file in find_label_files(paths) if paths else []:
+        if file.resolve() not in seen:
+            seen.add(file.resolve())
+            files.append(file)
+    return files
 
 
 def read_labels(
@@ -173,18 +241,19 @@ def read_labels(
     Checks: required columns, empty fields, labels outside the declared set (a
     ``label_set.txt`` beside the files or ``label_set``), likely typos, one
     sentence given two labels, and at least two labels overall. Rows labelled
-    ``boilerplate`` are not framed content and are left out.
+    ``boilerplate`` are not framed content and are left out; ``undo`` rows
+    withdraw earlier rows of their sentence in their file (:func:`effective_rows`).
     """
     paths = list(paths)
     files = find_label_files(paths)
     declared = tuple(label_set) if label_set else read_declared_labels(paths)
     rows: list[LabelRow] = []
     for path in files:
-        rows.extend(row for row in read_label_rows(path) if row.label != BOILERPLATE)
+        rows.extend(row for row in effective_rows(read_label_rows(path)) if row.label != BOILERPLATE)
     if not rows:
         raise LabelError(f"{', '.join(map(str, files))}: no labelled sentences; add rows with sentence,label")
-    _check_labels(rows, declared)
-    _check_conflicts(rows)
+    _raise_first(label_problems(rows, declared))
+    _raise_first([problem for problem in repeat_problems(rows) if problem.kind == "conflict"])
     labels = declared or tuple(sorted({row.label for row in rows}))
     present = sorted({row.label for row in rows})
     if len(present) < 2:
@@ -194,25 +263,40 @@ def read_labels(
     return LabelSet(rows=tuple(rows), labels=tuple(labels), files=tuple(str(f) for f in files))
 
 
-def _check_labels(rows: list[LabelRow], declared: tuple[str, ...] | None) -> None:
+def rows_without(rows: Iterable[LabelRow], problems: Iterable[LabelProblem]) -> list[LabelRow]:
+    """``rows`` less those a problem points at (same file and row)."""
+    bad = {(problem.file, problem.row) for problem in problems}
+    return [row for row in rows if (row.file, row.row) not in bad]
+
+
+def _raise_first(problems: list[LabelProblem]) -> None:
+    if problems:
+        raise LabelError(str(problems[0]))
+
+
+def label_problems(rows: list[LabelRow], declared: Sequence[str] | None) -> list[LabelProblem]:
+    """Labels outside the declared set or, with no declared set, likely typos of a more common label."""
+    problems = []
     if declared:
         for row in rows:
             if row.label not in declared:
-                raise LabelError(
-                    f"{row.file}, row {row.row}: label '{row.label}' is not in the declared set "
-                    f"({', '.join(sorted(declared))}){_did_you_mean(row.label, declared)}"
-                )
-        return
+                problems.append(LabelProblem(
+                    "unknown-label", row.file, row.row,
+                    f"label '{row.label}' is not in the declared set "
+                    f"({', '.join(sorted(declared))}){_did_you_mean(row.label, declared)}",
+                ))
+        return problems
     # No declared set: a rare label that is one typo away from a common one is a typo.
     counts = Counter(row.label for row in rows)
     for row in rows:
         others = [label for label in counts if label != row.label and counts[label] > counts[row.label]]
         close = difflib.get_close_matches(row.label, others, n=1, cutoff=0.85)
         if close:
-            raise LabelError(
-                f"{row.file}, row {row.row}: label '{row.label}' looks like a typo of '{close[0]}'; "
-                f"fix it, or declare the labels in {LABEL_SET_FILE}"
-            )
+            problems.append(LabelProblem(
+                "unknown-label", row.file, row.row,
+                f"label '{row.label}' looks like a typo of '{close[0]}'; fix it, or declare the labels in {LABEL_SET_FILE}",
+            ))
+    return problems
 
 
 def _did_you_mean(label: str, choices: Sequence[str]) -> str:
@@ -220,15 +304,27 @@ def _did_you_mean(label: str, choices: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else "; fix the label or add it to label_set.txt"
 
 
-def _check_conflicts(rows: list[LabelRow]) -> None:
+def repeat_problems(rows: list[LabelRow]) -> list[LabelProblem]:
+    """Rows whose sentence an earlier row already has: ``duplicate`` (same label) or ``conflict``."""
+    problems = []
     first: dict[str, LabelRow] = {}
     for row in rows:
         seen = first.setdefault(row.key, row)
+        if seen is row:
+            continue
         if seen.label != row.label:
-            raise LabelError(
-                f"{row.file}, row {row.row}: the same sentence is labelled '{seen.label}' at "
-                f"{seen.file}, row {seen.row} and '{row.label}' here; keep one label"
-            )
+            problems.append(LabelProblem(
+                "conflict", row.file, row.row,
+                f"the same sentence is labelled '{seen.label}' at {seen.file}, row {seen.row} "
+                f"and '{row.label}' here; keep one label",
+            ))
+        else:
+            problems.append(LabelProblem(
+                "duplicate", row.file, row.row,
+                f"the same sentence is already labelled '{row.label}' at {seen.file}, row {seen.row}; "
+                "delete one of them",
+            ))
+    return problems
 
 
 def unique_rows(label_set: LabelSet) -> list[LabelRow]:

@@ -96,16 +96,16 @@ def cross_validate(
     group_by: str = "article",
     settings: ModelSettings | None = None,
     n_splits: int | None = None,
+    score_authored: bool = False,
 ) -> CVResult:
     """Grouped K-fold CV (``group_by`` is ``article`` or ``outlet``).
 
-    Authored rows are added to every training fold and never scored. Raises
-    :class:`LabelError` when there are fewer than two groups to split.
+    Authored rows are added to every training fold and never scored, unless
+    ``score_authored`` (the label audit wants an out-of-fold view of every
+    row). Raises :class:`LabelError` when there are fewer than two groups to split.
     """
     settings = settings or config.model
-    rows = unique_rows(label_set)
-    scored = [row for row in rows if not row.authored]
-    train_only = [row for row in rows if row.authored]
+    scored, train_only = scored_rows(label_set, score_authored=score_authored)
     groups = np.array([_group(row, group_by) for row in scored])
     distinct = sorted(set(groups))
     if len(distinct) < 2:
@@ -126,6 +126,11 @@ def cross_validate(
     for train_index, test_index in GroupKFold(n_splits=folds).split(texts, y, groups):
         train_texts = list(texts[train_index]) + extra_texts
         train_y = list(y[train_index]) + extra_y
+        if len(set(train_y)) < 2:
+            raise LabelError(
+                f"cross-validation needs at least two labels in every training fold; without "
+                f"{', '.join(sorted(set(groups[test_index])))} only '{train_y[0]}' is left"
+            )
         pipeline = build_pipeline(settings, config.random_state)
         pipeline.fit(train_texts, train_y)
         fold_proba = pipeline.predict_proba(list(texts[test_index]))
@@ -140,6 +145,14 @@ def cross_validate(
         list(y), list(y_pred), proba, labels, group_by=group_by, n_splits=folds,
         fold_macro_f1=fold_scores, groups=list(groups), n_train_only=len(train_only),
     )
+
+
+def scored_rows(label_set: LabelSet, *, score_authored: bool = False) -> tuple[list[LabelRow], list[LabelRow]]:
+    """The rows :func:`cross_validate` scores, in the order of its arrays, and those that only train."""
+    rows = unique_rows(label_set)
+    if score_authored:
+        return rows, []
+    return [row for row in rows if not row.authored], [row for row in rows if row.authored]
 
 
 def score_predictions(

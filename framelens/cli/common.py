@@ -77,6 +77,24 @@ def obtain_model(model_option: str | None, config: Config = Config()):
             raise error from None
 
 
+def optional_model(model_option: str | None, config: Config = Config()):
+    """The model of ``--model`` as :func:`obtain_model` gets it, or ``None`` when there is none to get."""
+    try:
+        return obtain_model(model_option, config)
+    except ModelMissingError:
+        if model_option is not None:
+            raise
+        return None
+
+
+def known_label_files(model_option: str | None) -> list[str]:
+    """Label files whose sentences count as labelled: the model's training files (that exist) and ``labels/``."""
+    files = _recorded_training_files(Path(model_option or DEFAULT_MODEL_DIR))
+    if Path(DEFAULT_LABELS).is_dir() and DEFAULT_LABELS not in files:
+        files.append(DEFAULT_LABELS)
+    return files
+
+
 def _recorded_training_files(model_dir: Path) -> list[str]:
     try:
         card = read_card(model_dir)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..changes import describe_change
 from ..config import Config
+from ..errors import ModelError
+from ..persistence import PREVIOUS, read_card, restore_previous
 from .common import DEFAULT_LABELS, DEFAULT_MODEL_DIR, add_model_option, say, train_and_save
 
 
@@ -15,12 +18,17 @@ def register(subparsers) -> None:
     parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
                         help="label CSV files or directories (default: labels/)")
     add_model_option(parser)
+    parser.add_argument("--rollback", action="store_true",
+                        help="put back the model kept in previous/ (the current one takes its place)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config = Config()
     model_dir = args.model or DEFAULT_MODEL_DIR
+    if args.rollback:
+        return rollback(model_dir)
+    previous = _current_card(model_dir)
     model, cv = train_and_save(args.labels, model_dir, config)
     card = model.card
     counts = ", ".join(f"{label} {n}" for label, n in card.label_counts.items())
@@ -28,8 +36,29 @@ def run(args: argparse.Namespace) -> int:
         f"{card.n_articles} articles")
     for line in cv_lines(cv):
         print(line)
+    for line in describe_change(previous, card) if previous else []:
+        print(line)
     say(f"wrote {model_dir}/framing.joblib and {model_dir}/card.json")
+    if previous:
+        say(f"the previous model is in {model_dir}/{PREVIOUS}/; put it back with: "
+            f"framelens train --rollback --model {model_dir}")
     return 0
+
+
+def rollback(model_dir: str) -> int:
+    """Swap the model with the one in ``previous/``."""
+    card = restore_previous(model_dir)
+    score = f"macro-F1 {card.cv['macro_f1_mean']:.3f}" if card.cv else "no CV scores"
+    say(f"rolled back {model_dir}/ to the model trained {card.created} on {card.n_sentences} sentences ({score}); "
+        f"the replaced one is in {model_dir}/{PREVIOUS}/ (--rollback again swaps them back)")
+    return 0
+
+
+def _current_card(model_dir: str):
+    try:
+        return read_card(model_dir)
+    except ModelError:
+        return None  # no model yet (or an unreadable card): nothing to compare with
 
 
 def cv_lines(cv) -> list[str]:

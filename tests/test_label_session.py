@@ -1,0 +1,192 @@
+"""framelens label: a piped session (undo, skip, boilerplate, retraining), resuming, and a session killed mid-way."""
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from framelens.cli import main
+from framelens.labels import read_label_rows, read_labels
+from framelens.training import cross_validate
+
+from .conftest import write_labels
+
+WIRE = ("The treaty was signed in Moscow on Friday. Western capitals warned the pact could destabilise the region. "
+        "Putin hailed the deal as a blow to Western hegemony.\n")
+POST = ("Officials in Kyiv accused Tehran of arming Russia. The document runs for twenty years and covers energy. "
+        "Tehran called it a new chapter free of pressure.\n")
+ACCUSED = "Officials in Kyiv accused Tehran of arming Russia."
+DOCUMENT = "The document runs for twenty years and covers energy."
+CHAPTER = "Tehran called it a new chapter free of pressure."
+CAPITALS = "Western capitals warned the pact could destabilise the region."
+KEYS = "[1-3 s b u ? q]> "
+
+
+@pytest.fixture
+def corpus(tiny_labels, capsys):
+    """Two articles; two of their six sentences are already in labels/tiny.csv, which trained model m/."""
+    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
+    capsys.readouterr()
+    Path("corpus").mkdir()
+    Path("corpus/outlets.csv").write_text("file,outlet\nwire.txt,Wire Daily\npost.txt,Evening Post\n", "utf-8")
+    Path("corpus/wire.txt").write_text(WIRE, "utf-8")
+    Path("corpus/post.txt").write_text(POST, "utf-8")
+    return Path("corpus")
+
+
+def label(monkeypatch, answers, *options):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{answer}\n" for answer in answers)))
+    return main(["label", "corpus", "--labels", "labels/mine.csv", "--model", "m", *options])
+
+
+def retrain_line(tiny_labels, extra_rows, previous):
+    """What the session should print after retraining on tiny.csv plus ``extra_rows``."""
+    extra = write_labels(Path("expected/extra.csv"), extra_rows)
+    cv = cross_validate(read_labels([tiny_labels, extra]))
+    return (f"retrained on {12 + len(extra_rows)} sentences: grouped-CV macro-F1 {cv.macro_f1_mean:.3f} "
+            f"± {cv.macro_f1_sd:.3f} over {cv.n_splits} folds (was {previous:.3f})"), cv.macro_f1_mean
+
+
+def screen(number, outlet, article, index, left, before, sentence, after):
+    return ["", f"#{number}  {outlet}  ({article}, sentence {index} of 3; {left} left)",
+            f"     {before}", f">>>  {sentence}", f"     {after}"]
+
+
+def test_piped_session_transcript_and_file(corpus, tiny_labels, monkeypatch, capsys):
+    answers = ["u", "3", "x", "?", "1", "u", "2", "s", "b"]
+    assert label(monkeypatch, answers, "--every", "2") == 0
+    out = capsys.readouterr().out
+    card_f1 = json.loads(Path("m/card.json").read_text("utf-8"))["cv"]["macro_f1_mean"]
+    first, first_f1 = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
+                                                 ("post", "Evening Post", DOCUMENT, "counter-hegemony")], card_f1)
+    second, _ = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
+                                           ("post", "Evening Post", DOCUMENT, "neutral-report")], first_f1)
+    document = screen(2, "Evening Post", "post", 2, 3, ACCUSED, DOCUMENT, CHAPTER)
+    capitals = screen(3, "Wire Daily", "wire", 2, 2, "The treaty was signed in Moscow on Friday.", CAPITALS,
+                      "Putin hailed the deal as a blow to Western hegemony.")
+    assert out.splitlines() == [
+        "4 unlabelled sentences; 12 already labelled (never shown again). Answers go to labels/mine.csv.",
+        "1 counter-hegemony  2 neutral-report  3 western-concern  s skip  b boilerplate  u undo  ? help  q quit",
+        *screen(1, "Evening Post", "post", 1, 4, "(start of article)", ACCUSED, DOCUMENT),
+        KEYS + "u", "nothing to undo",
+        KEYS + "3", "saved: western-concern (row 2)",
+        *document,
+        KEYS + "x", "unknown key 'x'; type ? for help",
+        KEYS + "?",
+        "keys:",
+        "  1-3  the label with that number",
+        "  s    skip: leave it unlabelled for now (a later session may show it again)",
+        "  b    boilerplate: not content (navigation, byline, topic-only heading); never shown again",
+        "  u    undo the last answer: an 'undo' row is appended and the sentence is shown again",
+        "  ?    this help",
+        "  q    quit (end of input too); every answer is already saved",
+        "1 counter-hegemony  2 neutral-report  3 western-concern",
+        *document,
+        KEYS + "1", "saved: counter-hegemony (row 3)",
+        "retraining after 2 answers ...", first,
+        *capitals,
+        KEYS + "u", "undone: counter-hegemony (row 3 withdrawn by row 4)",
+        *document,
+        KEYS + "2", "saved: neutral-report (row 5)",
+        *capitals,
+        KEYS + "s", "skipped",
+        *screen(4, "Evening Post", "post", 3, 1, DOCUMENT, CHAPTER, "(end of article)"),
+        KEYS + "b", "saved: boilerplate (row 6)",
+        "retraining after 2 answers ...", second,
+        "no unlabelled sentences left in the input.",
+        "stopped: 3 answers this session (neutral-report 1, western-concern 1, boilerplate 1) are in "
+        "labels/mine.csv; 1 skipped. Run the same command to go on.",
+    ]
+    assert Path("labels/mine.csv").read_text("utf-8").splitlines() == [
+        "article_id,outlet,sentence,label,source,note",
+        f"post,Evening Post,{ACCUSED},western-concern,label-session,",
+        f"post,Evening Post,{DOCUMENT},counter-hegemony,label-session,",
+        f"post,Evening Post,{DOCUMENT},undo,label-session,withdraws row 3",
+        f"post,Evening Post,{DOCUMENT},neutral-report,label-session,",
+        f"post,Evening Post,{CHAPTER},boilerplate,label-session,",
+    ]
+    # The undone answer no longer counts; boilerplate is left out of training.
+    rows = read_labels(["labels/mine.csv"]).rows
+    assert [(row.sentence, row.label) for row in rows] == [(ACCUSED, "western-concern"), (DOCUMENT, "neutral-report")]
+
+
+def test_new_session_resumes_with_only_unlabelled_sentences(corpus, monkeypatch, capsys):
+    assert label(monkeypatch, ["3", "2", "q"]) == 0
+    capsys.readouterr()
+    assert label(monkeypatch, ["1", "1", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2 unlabelled sentences; 14 already labelled (never shown again). Answers go to labels/mine.csv."
+    assert [line[5:] for line in out if line.startswith(">>>  ")] == [CAPITALS, CHAPTER]
+    assert out[-2:] == ["no unlabelled sentences left in the input.",
+                        "stopped: 2 answers this session (counter-hegemony 2) are in labels/mine.csv. "
+                        "Run the same command to go on."]
+    assert [row.sentence for row in read_label_rows(Path("labels/mine.csv"))] == [ACCUSED, DOCUMENT, CAPITALS, CHAPTER]
+
+
+def _data_rows(path: Path) -> int:
+    return path.read_bytes().count(b"\n") - 1 if path.exists() else 0
+
+
+def test_killed_session_leaves_a_valid_file_and_resumes(corpus, monkeypatch, capsys):
+    labels_file = Path("labels/mine.csv")
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from framelens.cli import main; sys.exit(main(sys.argv[1:]))",
+         "label", "corpus", "--labels", str(labels_file), "--model", "m"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for answered, key in enumerate(["3", "b"], start=1):
+            process.stdin.write(f"{key}\n".encode())
+            process.stdin.flush()
+            deadline = time.monotonic() + 120  # a guard against hanging, not a timing check
+            while _data_rows(labels_file) < answered:
+                assert process.poll() is None, "the session ended before answering"
+                assert time.monotonic() < deadline, "the answer was never written"
+                time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)  # the third sentence is on screen, unanswered
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+    assert labels_file.read_bytes().endswith(b"\n")
+    killed = [(row.sentence, row.label) for row in read_label_rows(labels_file)]
+    assert killed == [(ACCUSED, "western-concern"), (DOCUMENT, "boilerplate")]
+
+    assert label(monkeypatch, ["2", "2", "2"]) == 0
+    shown = [line[5:] for line in capsys.readouterr().out.splitlines() if line.startswith(">>>  ")]
+    assert shown == [CAPITALS, CHAPTER]
+    assert [row.sentence for row in read_label_rows(labels_file)] == [ACCUSED, DOCUMENT, CAPITALS, CHAPTER]
+
+
+def test_cold_start_with_a_label_set_and_no_model(monkeypatch, capsys):
+    Path("one.txt").write_text(POST, "utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n2\n"))
+    assert main(["label", "one.txt", "--labels", "mine.csv", "--label-set", "pro,con", "--every", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "1 pro  2 con  s skip  b boilerplate  u undo  ? help  q quit"
+    # No model: diversity alone, so reading order first.
+    assert [line[5:] for line in out if line.startswith(">>>  ")][:2] == [ACCUSED, DOCUMENT]
+    assert "retrained on 2 sentences; grouped CV impossible with 1 article(s): it needs at least two" in out
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ([], "no model to take the label names from; train one (framelens train) or pass --label-set a,b,c"),
+        (["--label-set", "pro,boilerplate"], "'boilerplate' is reserved (the b key records boilerplate); "
+                                             "choose other label names"),
+        (["--label-set", "pro"], "label set 'pro' needs at least two distinct labels, e.g. --label-set a,b,c"),
+    ],
+    ids=["no-label-names", "reserved", "one-label"],
+)
+def test_label_names_errors(monkeypatch, capsys, options, message):
+    Path("one.txt").write_text(POST, "utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["label", "one.txt", "--labels", "mine.csv", *options]) == 2
+    assert capsys.readouterr().err == f"framelens: error: {message}\n"
+    assert not Path("mine.csv").exists()
