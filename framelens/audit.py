@@ -7,8 +7,8 @@ disputes. Disputes follow confident learning (Northcutt et al., 2021): with
 out-of-fold probabilities grouped by article, the threshold of each class is
 the mean probability the model gives that class on the rows labelled with it;
 a row is disputed when the most probable class above its threshold is not its
-label. Disputes are ranked by how far that class's probability exceeds the
-given label's.
+label and is also more probable than its label. Disputes are ranked by how far
+that class's probability exceeds the given label's.
 """
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config)
         if len(above) == 0:
             continue
         suggested = int(above[np.argmax(p[above])])
-        if suggested != own:
+        if suggested != own and p[suggested] > p[own]:
             disputes.append((float(p[suggested] - p[own]), row, labels[suggested], p[suggested], p[own]))
     disputes.sort(key=lambda item: (-item[0], item[1].file, item[1].row))
     findings = [
