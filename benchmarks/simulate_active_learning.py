@@ -24,6 +24,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -176,11 +177,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seed-size", type=int, default=10)
     parser.add_argument("--step", type=int, default=5)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--diversity-weight", type=float, default=Config().diversity_weight,
+                        help="weight of the similarity penalty in the active order (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="runs in parallel (joblib)")
     parser.add_argument("--out", help="also write the curves as JSON here")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = simulate(read_labels(args.labels), Config(), seed_size=args.seed_size, step=args.step,
+    config = replace(Config(), diversity_weight=args.diversity_weight)
+    result = simulate(read_labels(args.labels), config, seed_size=args.seed_size, step=args.step,
                       runs=args.runs, jobs=args.jobs)
     full = [run[-1] for curves in result["curves"].values() for run in curves]
     assert np.allclose(full, result["reference_macro_f1"], atol=1e-4), "full budget must equal the full-data CV"

@@ -52,6 +52,10 @@ class Config:
     manifest_name: str = "outlets.csv"
     # Prediction
     chunk_sentences: int = 2000
+    # Articles per task sent to a worker process or Dask worker; tasks in flight
+    # per worker are bounded so memory does not grow with the corpus.
+    chunk_articles: int = 200
+    tasks_in_flight_per_worker: int = 2
     # Report
     bootstrap_samples: int = 2000
     interval_level: float = 0.95

@@ -35,3 +35,7 @@ class ModelVersionError(ModelError):
 
 class OutputError(FramelensError):
     """An output path cannot be written."""
+
+
+class EngineError(FramelensError):
+    """An execution engine is unavailable or misconfigured."""

@@ -53,6 +53,9 @@ class FramingModel:
     def __init__(self, pipeline, card: ModelCard):
         self.pipeline = pipeline
         self.card = card
+        # Set by persistence.load_model: lets worker processes load the verified
+        # artifact once instead of receiving the pickled pipeline with every chunk.
+        self.source_dir: str | None = None
 
     @property
     def classes(self) -> list[str]:

@@ -116,7 +116,9 @@ def load_model(directory: str | Path = "model") -> FramingModel:
         pipeline = joblib.load(artifact)
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
         raise ModelError(f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
-    return FramingModel(pipeline, card)
+    model = FramingModel(pipeline, card)
+    model.source_dir = str(directory)
+    return model
 
 
 def _keep_previous(directory: Path) -> None:

@@ -6,7 +6,8 @@ import argparse
 from ..config import Config
 from ..corpus import read_corpus
 from ..output import FORMATS, PredictionWriter, format_for
-from ..prediction import predict_articles
+from ..engine import default_jobs, run_predictions
+from .progress import progress
 from .common import add_input_options, add_model_option, field_map, obtain_model, say
 
 
@@ -21,7 +22,13 @@ def register(subparsers) -> None:
     parser.add_argument("--out", metavar="FILE", help="write records here (default: stdout)")
     parser.add_argument("--no-split", action="store_true",
                         help="inputs are already one sentence per line/record: no splitting, no boilerplate filter")
-    parser.add_argument("--quiet", action="store_true", help="no status lines on stderr")
+    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="worker processes for splitting and classifying (default: all cores, %(default)s)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local processes, or a Dask cluster (needs the dask extra)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (default: a LocalCluster with --jobs workers)")
     parser.set_defaults(run=run)
 
 
@@ -32,8 +39,9 @@ def run(args: argparse.Namespace) -> int:
                            manifest_name=config.manifest_name)
     writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
     try:
-        for item in predict_articles(model, articles, split=not args.no_split,
-                                     chunk_sentences=config.chunk_sentences):
+        results = run_predictions(model, articles, split=not args.no_split, jobs=args.jobs,
+                                  engine=args.engine, scheduler=args.scheduler, config=config)
+        for item in progress(results, enabled=not args.quiet):
             writer.write_article(item.predictions)
     except KeyboardInterrupt:
         writer.finish(partial=True)
