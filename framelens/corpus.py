@@ -249,32 +249,69 @@ def _text_article(file_name: str, article_id: str, text: str, meta: dict, source
     )
 
 
+def _open_records(path: Path, encoding: str) -> io.TextIOBase:
+    """A text stream over a record file, read lazily so huge files need little memory."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    try:
+        raw = opener(path, "rb")
+        head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from None
+    if not head.strip():
+        raw.close()
+        decode_bytes(b"", str(path))  # raises the "file is empty" error
+    if b"\x00" in head:
+        raw.close()
+        raise InputError(f"{path}: looks like a binary file, not text; remove it from the input")
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return io.TextIOWrapper(raw, encoding=codec, newline="")
+    except LookupError:
+        raw.close()
+        raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as cp1252") from None
+
+
+def _numbered_lines(path: Path, stream: io.TextIOBase, encoding: str) -> Iterator[tuple[int, str]]:
+    number = 0
+    try:
+        for number, line in enumerate(stream, start=1):
+            yield number, line
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}, near line {number + 1}: not valid {encoding}; "
+            "re-save it as UTF-8 or pass --encoding cp1252 (or latin-1) for legacy files"
+        ) from None
+    except (gzip.BadGzipFile, EOFError):
+        raise InputError(f"{path}: not a valid gzip file; re-compress it or remove the .gz suffix") from None
+
+
 def _jsonl_records(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
-    text = read_text_file(path, encoding)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
-        if not isinstance(record, dict):
-            raise InputError(f"{path}, line {number}: expected a JSON object per line")
-        yield number, record
+    with _open_records(path, encoding) as stream:
+        for number, line in _numbered_lines(path, stream, encoding):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
+            if not isinstance(record, dict):
+                raise InputError(f"{path}, line {number}: expected a JSON object per line")
+            yield number, record
 
 
 def _csv_records(path: Path, encoding: str, fields: FieldMap) -> Iterator[tuple[int, dict]]:
-    text = read_text_file(path, encoding)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
-    if _pick(columns, "text", fields.text) is None:
-        wanted = fields.text or "text"
-        raise InputError(
-            f"{path}: no '{wanted}' column (columns: {', '.join(columns) or 'none'}); "
-            "name the text column with --text-column"
-        )
-    for number, row in enumerate(reader, start=2):
-        yield number, row
+    with _open_records(path, encoding) as stream:
+        lines = (line for _, line in _numbered_lines(path, stream, encoding))
+        reader = csv.DictReader(lines)
+        columns = reader.fieldnames or []
+        if _pick(columns, "text", fields.text) is None:
+            wanted = fields.text or "text"
+            raise InputError(
+                f"{path}: no '{wanted}' column (columns: {', '.join(columns) or 'none'}); "
+                "name the text column with --text-column"
+            )
+        for number, row in enumerate(reader, start=2):
+            yield number, row
 
 
 def _pick(keys: Iterable[str], field: str, explicit: str | None) -> str | None:

@@ -110,3 +110,48 @@ def test_missing_path_and_empty_directory(tmp_path):
     with pytest.raises(InputError) as error:
         list(read_corpus("empty"))
     assert str(error.value) == "empty: directory has no .txt, .jsonl, .csv or .html files; point at a directory of articles"
+
+
+def test_media_cloud_export_columns_are_recognised(tmp_path):
+    (tmp_path / "mc.csv").write_text(
+        "stories_id,publish_date,title,url,media_name,text\n"
+        "101,2025-01-18 09:00:00,Pact signed,https://www.example-news.com/a,Example News,The pact was signed.\n",
+        "utf-8",
+    )
+    [article] = read_corpus(tmp_path / "mc.csv")
+    assert (article.article_id, article.outlet, article.title, article.url, article.date) == (
+        "101", "Example News", "Pact signed", "https://www.example-news.com/a", "2025-01-18 09:00:00",
+    )
+
+
+def test_gzip_csv_streams_records(tmp_path):
+    with gzip.open(tmp_path / "c.csv.gz", "wt", encoding="utf-8", newline="") as handle:
+        handle.write('id,text\nz1,"First, with a comma."\nz2,"Second\nspans two lines."\n')
+    assert [(a.article_id, a.text) for a in read_corpus(tmp_path)] == [
+        ("z1", "First, with a comma."), ("z2", "Second\nspans two lines."),
+    ]
+
+
+def test_non_utf8_inside_a_large_jsonl(tmp_path):
+    (tmp_path / "l.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    with pytest.raises(InputError) as error:
+        list(read_corpus(tmp_path / "l.jsonl"))
+    assert str(error.value) == (
+        f"{tmp_path / 'l.jsonl'}, near line 1: not valid utf-8; re-save it as UTF-8 or pass --encoding cp1252 "
+        "(or latin-1) for legacy files"
+    )
+
+
+def test_html_page_main_text(tmp_path):
+    paragraph = "Russia and Iran signed a comprehensive strategic partnership treaty in Moscow on Friday. " * 3
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Pact</title></head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>Treaty signed</h1><p>{paragraph}</p><p>The agreement runs for twenty years and covers "
+        "trade, energy and transport between the two countries.</p></article>"
+        "<footer>Copyright 2025 Example Media. All rights reserved.</footer></body></html>",
+        "utf-8",
+    )
+    [article] = read_corpus(tmp_path / "page.html")
+    assert "strategic partnership treaty in Moscow" in article.text
+    assert "runs for twenty years" in article.text
+    assert "Home" not in article.text and "Copyright" not in article.text
