@@ -63,6 +63,10 @@ class Config:
     warn_class_count_below: int = 20
     exemplars_per_cell: int = 3
     distinctive_terms: int = 15
+    # Weighted log-odds (Monroe, Colaresi & Quinn 2008): total pseudo-count of the
+    # informative Dirichlet prior, spread over terms by their corpus frequency.
+    log_odds_prior_size: float = 500.0
+    top_model_terms: int = 12
     # Labelling loop
     retrain_every: int = 10
     # Active learning: pick = (1 - margin) - weight * max cosine similarity to what is

@@ -39,3 +39,7 @@ class OutputError(FramelensError):
 
 class EngineError(FramelensError):
     """An execution engine is unavailable or misconfigured."""
+
+
+class ReportError(FramelensError):
+    """There is nothing to report, or the report cannot be written."""

@@ -7,7 +7,9 @@ from ..config import Config
 from ..corpus import read_corpus
 from ..output import FORMATS, PredictionWriter, format_for
 from ..engine import default_jobs, run_predictions
+from ..report import ArticleRecord
 from .progress import progress
+from .report import add_report_options, write_articles_report
 from .common import add_input_options, add_model_option, field_map, obtain_model, say
 
 
@@ -29,6 +31,7 @@ def register(subparsers) -> None:
                         help="local processes, or a Dask cluster (needs the dask extra)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a LocalCluster with --jobs workers)")
+    add_report_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,21 +40,35 @@ def run(args: argparse.Namespace) -> int:
     model = obtain_model(args.model, config)
     articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
                            manifest_name=config.manifest_name)
-    writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
+    # With --report and no --out, the per-sentence records are not also dumped on stdout.
+    writer = None
+    if args.out or not args.report:
+        writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
+    collected: list[ArticleRecord] = []
     try:
         results = run_predictions(model, articles, split=not args.no_split, jobs=args.jobs,
                                   engine=args.engine, scheduler=args.scheduler, config=config)
         for item in progress(results, enabled=not args.quiet):
-            writer.write_article(item.predictions)
+            if writer is not None:
+                writer.write_article(item.predictions)
+            if args.report:
+                collected.append(ArticleRecord(item.article.article_id, item.article.outlet, item.article.date,
+                                               item.predictions))
     except KeyboardInterrupt:
+        if writer is None:
+            raise
         writer.finish(partial=True)
         if args.out:
             say(f"interrupted: kept {writer.articles} whole articles ({writer.records} sentences) in {args.out}")
         raise
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
-    writer.finish()
+    if writer is not None:
+        writer.finish()
     if args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
+    if args.report:
+        write_articles_report(collected, args.report, model, config, args.phrase)
     return 0

@@ -1,0 +1,68 @@
+"""Which terms push the model towards each frame: for one sentence, or for the whole model.
+
+A term's contribution to a sentence's score for a frame is its TF-IDF value in
+the sentence times the logistic-regression coefficient for that frame.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _parts(model):
+    features = model.pipeline.named_steps["features"]
+    classifier = model.pipeline.named_steps["classifier"]
+    names = features.get_feature_names_out()
+    return features, classifier, names
+
+
+def _readable(name: str) -> str:
+    kind, _, term = name.partition("__")
+    return f"{term!r} (chars)" if kind == "char" else term
+
+
+def _coefficients(classifier) -> np.ndarray:
+    coef = classifier.coef_
+    if coef.shape[0] == 1:  # binary: one row for the positive class
+        coef = np.vstack([-coef[0], coef[0]])
+    return coef
+
+
+def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[dict]]:
+    """Per frame, the ``n`` features with the largest positive coefficients."""
+    _, classifier, names = _parts(model)
+    coef = _coefficients(classifier)
+    result = {}
+    for row, frame in zip(coef, classifier.classes_):
+        order = np.argsort(-row, kind="stable")
+        picked = []
+        for index in order:
+            if words_only and not names[index].startswith("word__"):
+                continue
+            picked.append({"term": _readable(names[index]), "weight": round(float(row[index]), 4)})
+            if len(picked) == n:
+                break
+        result[str(frame)] = picked
+    return result
+
+
+def explain_sentence(model, sentence: str, n: int = 8) -> dict:
+    """The predicted frame, probabilities and, per frame, the terms that pushed towards it."""
+    features, classifier, names = _parts(model)
+    vector = features.transform([sentence]).tocsr()
+    coef = _coefficients(classifier)
+    proba = model.pipeline.predict_proba([sentence])[0]
+    contributions = {}
+    for row, frame in zip(coef, classifier.classes_):
+        values = vector.data * row[vector.indices]
+        order = np.argsort(-values, kind="stable")
+        contributions[str(frame)] = [
+            {"term": _readable(names[vector.indices[i]]), "weight": round(float(values[i]), 4)}
+            for i in order[:n] if values[i] > 0
+        ]
+    best = int(np.argmax(proba))
+    return {
+        "sentence": sentence,
+        "label": str(classifier.classes_[best]),
+        "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba)},
+        "terms": contributions,
+    }
