@@ -20,7 +20,9 @@ class ModelSettings:
     min_df: int = 1
     # Digits are folded to 0 so "47 articles" and "55 billion" share features.
     normalise_numbers: bool = True
-    C: float = 10.0
+    # Counts of the labelling guide's signal phrases as extra features (lexicon.py).
+    lexicon_features: bool = True
+    C: float = 1.0
     class_weight: str | None = "balanced"
     max_iter: int = 5000
 

@@ -114,3 +114,45 @@ def shares_over_time(ax, periods, series, frame):
     ax.set_title(f"Share of '{frame}' sentences per outlet over time")
     ax.legend(frameon=False)
     return ax
+
+
+def confusion_heatmap(ax, matrix, labels):
+    """Confusion matrix: rows true frame, columns predicted frame, counts in the cells."""
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels=labels, rotation=20)
+    ax.set_yticks(range(len(labels)), labels=labels)
+    peak = max(max(row) for row in matrix) or 1
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            ax.text(j, i, str(value), ha="center", va="center", color="white" if value > peak / 2 else "black")
+    ax.set_xlabel("predicted frame")
+    ax.set_ylabel("true frame")
+    ax.set_title("Confusion matrix (out-of-fold, grouped by article)")
+    return ax
+
+
+def learning_curve_plot(ax, curve):
+    """Macro-F1 against the number of training labels, with ±1 sd over repeats."""
+    sizes = [point["train_labels"] for point in curve]
+    scores = [point["macro_f1"] for point in curve]
+    spread = [point["sd"] for point in curve]
+    ax.errorbar(sizes, scores, yerr=spread, marker="o", color=OKABE_ITO[0], capsize=3)
+    ax.set_xlabel("training labels per fold")
+    ax.set_ylabel("grouped-CV macro-F1")
+    ax.set_ylim(0, 1)
+    ax.set_title("Learning curve: would more labels help?")
+    return ax
+
+
+def reliability_plot(ax, rows):
+    """Confidence of the top prediction against how often it is right."""
+    ax.plot([0, 1], [0, 1], linestyle="--", color="#999999", label="perfect calibration")
+    ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], marker="o", color=OKABE_ITO[1],
+            label="model")
+    ax.set_xlabel("mean confidence of the top frame")
+    ax.set_ylabel("share correct")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("Reliability of the model's confidence (out-of-fold)")
+    ax.legend(frameon=False)
+    return ax

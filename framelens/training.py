@@ -7,7 +7,7 @@ never scored.
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -52,6 +52,10 @@ def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
                 ),
             )
         )
+    if settings.lexicon_features:
+        from .lexicon import LexiconFeatures
+
+        features.append(("lexicon", LexiconFeatures()))
     classifier = LogisticRegression(
         C=settings.C,
         class_weight=settings.class_weight,
@@ -80,11 +84,12 @@ class CVResult:
     y_pred: list[str]
     probabilities: list[list[float]]
     groups: list[str]
+    texts: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         """The scores without the per-sentence arrays (what the model card keeps)."""
         values = asdict(self)
-        for key in ("y_true", "y_pred", "probabilities", "groups"):
+        for key in ("y_true", "y_pred", "probabilities", "groups", "texts"):
             values.pop(key)
         return values
 
@@ -143,7 +148,7 @@ def cross_validate(
         )
     return score_predictions(
         list(y), list(y_pred), proba, labels, group_by=group_by, n_splits=folds,
-        fold_macro_f1=fold_scores, groups=list(groups), n_train_only=len(train_only),
+        fold_macro_f1=fold_scores, groups=list(groups), n_train_only=len(train_only), texts=list(texts),
     )
 
 
@@ -166,6 +171,7 @@ def score_predictions(
     fold_macro_f1: list[float],
     groups: list[str],
     n_train_only: int = 0,
+    texts: list[str] | None = None,
 ) -> CVResult:
     """Pool out-of-fold (or held-out) predictions into a :class:`CVResult`."""
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -198,6 +204,7 @@ def score_predictions(
         y_pred=list(y_pred),
         probabilities=np.round(proba, 6).tolist(),
         groups=list(groups),
+        texts=list(texts or []),
     )
 
 

@@ -77,7 +77,7 @@ def test_planted_duplicate_conflict_and_mislabel(labels_dir, capsys):
         "'western-concern' here; keep one label",
         "to check (1):",
         f"  {path}, row 6: labelled 'neutral-report' but the cross-validated model says 'western-concern' "
-        "(0.96 vs 0.02): \"NATO officials fear Moscow will fuel escalation in the Caucasus region with missiles and…\"",
+        "(0.90 vs 0.06): \"NATO officials fear Moscow will fuel escalation in the Caucasus region with missiles and…\"",
     ]
 
 

@@ -15,7 +15,7 @@ from .. import __version__
 from ..errors import FramelensError
 
 # Modules that define commands, in the order `framelens --help` lists them.
-COMMAND_MODULES = ("train", "predict", "report", "label", "suggest", "audit")
+COMMAND_MODULES = ("train", "predict", "report", "evaluate", "explain", "label", "suggest", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:
