@@ -17,6 +17,8 @@ def _parts(model):
 
 def _readable(name: str) -> str:
     kind, _, term = name.partition("__")
+    if kind == "lexicon":
+        return f"[guide signals: {term.removeprefix('signals:')}]"
     return f"{term!r} (chars)" if kind == "char" else term
 
 

@@ -6,7 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from ..config import Config
+from dataclasses import replace
+
+from ..config import Config, ModelSettings
+from ..selection import nested_score, select_settings
 from ..corpus import FieldMap
 from ..errors import LabelError, ModelIntegrityError, ModelMissingError, ModelVersionError
 from ..labels import read_labels
@@ -46,10 +49,20 @@ def add_model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="DIR", help=f"model directory (default: {DEFAULT_MODEL_DIR}/)")
 
 
-def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config, *, keep_previous: bool = True):
-    """Read labels, cross-validate, fit and save; returns (model, cv)."""
+def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config, *, keep_previous: bool = True,
+                   select: bool = False):
+    """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
     label_set = read_labels(label_paths)
+    selection = None
+    if select:
+        say("choosing settings: nested grouped cross-validation over the settings grid (a few minutes)")
+        nested = nested_score(label_set, config)
+        settings, inner_score = select_settings(label_set, config)
+        config = replace(config, model=settings)
+        selection = {"chosen": settings.as_dict(), "grouped_cv_macro_f1_of_choice": inner_score, **nested}
     model, cv = train(label_set, config, on_step=say)
+    if selection:
+        model.card.extra["selection"] = selection
     model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
     save_model(model, model_dir, keep_previous=keep_previous)
     return model, cv
@@ -72,6 +85,9 @@ def obtain_model(model_option: str | None, config: Config = Config()):
         say(f"{error}")
         say(f"retraining from {', '.join(sources)}")
         try:
+            settings = _recorded_settings(model_dir)  # the refused model's own settings, e.g. from --select
+            if settings is not None:
+                config = replace(config, model=settings)
             return train_and_save(sources, model_dir, config, keep_previous=False)[0]
         except LabelError:
             raise error from None
@@ -93,6 +109,13 @@ def known_label_files(model_option: str | None) -> list[str]:
     if Path(DEFAULT_LABELS).is_dir() and DEFAULT_LABELS not in files:
         files.append(DEFAULT_LABELS)
     return files
+
+
+def _recorded_settings(model_dir: Path) -> ModelSettings | None:
+    try:
+        return ModelSettings.from_dict(read_card(model_dir).settings["model"])
+    except Exception:
+        return None
 
 
 def _recorded_training_files(model_dir: Path) -> list[str]:

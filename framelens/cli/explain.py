@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..config import Config
 from ..explain import explain_sentence, top_terms
@@ -20,7 +21,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.top and not args.sentence:
-        print("framelens: error: give a sentence in quotes, or --top for the whole model")
+        print("framelens: error: give a sentence in quotes, or --top for the whole model", file=sys.stderr)
         return 2
     model = obtain_model(args.model, Config())
     if args.top:

@@ -18,6 +18,8 @@ def register(subparsers) -> None:
     parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
                         help="label CSV files or directories (default: labels/)")
     add_model_option(parser)
+    parser.add_argument("--select", action="store_true",
+                        help="choose TF-IDF/LR settings by nested grouped CV first (recorded in the card)")
     parser.add_argument("--rollback", action="store_true",
                         help="put back the model kept in previous/ (the current one takes its place)")
     parser.set_defaults(run=run)
@@ -29,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     if args.rollback:
         return rollback(model_dir)
     previous = _current_card(model_dir)
-    model, cv = train_and_save(args.labels, model_dir, config)
+    model, cv = train_and_save(args.labels, model_dir, config, select=args.select)
+    selection = model.card.extra.get("selection")
+    if selection:
+        print(f"nested grouped CV of the selection procedure: macro-F1 {selection['nested_macro_f1']:.3f}; "
+              f"chosen: {selection['chosen']}")
     card = model.card
     counts = ", ".join(f"{label} {n}" for label, n in card.label_counts.items())
     say(f"trained on {card.n_sentences} sentences ({counts}); {card.n_authored} authored, "

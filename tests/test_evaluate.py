@@ -1,0 +1,108 @@
+"""Evaluation, baselines, explanation and model selection on a small deterministic fixture."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from framelens.cli import main
+from framelens.config import Config
+from framelens.evaluation import bootstrap_macro_f1, brier_score, macro_f1, reliability
+from framelens.labels import read_labels
+from framelens.lexicon import lexicon_predict
+from framelens.selection import nested_score, select_settings
+from framelens.training import cross_validate
+
+from .conftest import TINY_ROWS, write_labels
+
+LABELS = ["counter-hegemony", "neutral-report", "western-concern"]
+
+
+def test_lexicon_baseline_on_the_fixture():
+    truth = [row[3] for row in TINY_ROWS]
+    predicted = lexicon_predict([row[2] for row in TINY_ROWS], LABELS)
+    # western-concern F1 2/3, counter-hegemony 6/7, neutral-report 8/11
+    assert macro_f1(truth, predicted, LABELS) == 0.7504
+    assert lexicon_predict(["Nothing to see."], ["pro", "con"]) == ["pro"]
+
+
+def test_majority_brier_reliability_and_bootstrap():
+    truth = [row[3] for row in TINY_ROWS]
+    assert macro_f1(truth, ["neutral-report"] * 12, LABELS) == 0.1667
+    assert brier_score(["a", "b"], [[1.0, 0.0], [0.5, 0.5]], ["a", "b"]) == 0.25
+    assert reliability(["a", "b", "a"], [[0.9, 0.1], [0.8, 0.2], [0.6, 0.4]], ["a", "b"], bins=2) == [
+        {"bin": [0.5, 0.75], "n": 1, "confidence": 0.6, "accuracy": 1.0},
+        {"bin": [0.75, 1.0], "n": 2, "confidence": 0.85, "accuracy": 0.5},
+    ]
+    rng = np.random.default_rng(0)
+    assert bootstrap_macro_f1(truth, truth, [r[0] for r in TINY_ROWS], LABELS, rng, 50) == (1.0, 1.0)
+
+
+def test_evaluate_command_on_the_fixture(tiny_labels, capsys):
+    assert main(["evaluate", "--labels", str(tiny_labels), "--out", "ev", "--no-curve"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "scheme                 macro-F1 [95% CI]      majority  lexicon  Brier"
+    assert out[1].startswith("grouped by article") and out[2].startswith("leave one outlet out")
+    results = json.loads(Path("ev/evaluation.json").read_text("utf-8"))
+    article, outlet = results["schemes"]
+    assert article["baselines"] == {"majority": 0.1667, "lexicon": 0.7504}
+    assert (article["n_scored"], outlet["fold_macro_f1"].__len__()) == (12, 3)
+    assert sum(map(sum, article["confusion"])) == 12
+    assert sorted(p.name for p in Path("ev").iterdir()) == ["confusion.png", "evaluation.json", "reliability.png"]
+
+
+def test_evaluate_with_a_held_out_file(tiny_labels, tmp_path, capsys):
+    test_file = write_labels(tmp_path / "held.csv", [
+        ("h1", "X", "Officials said the treaty was signed on Friday.", "neutral-report"),
+        ("h1", "X", "Critics warned of a dangerous escalation.", "western-concern"),
+        ("h2", "Y", "Tehran hailed a blow to Western hegemony.", "counter-hegemony"),
+    ])
+    assert main(["evaluate", "--labels", str(tiny_labels), "--test", str(test_file), "--out", "ev"]) == 0
+    held = json.loads(Path("ev/evaluation.json").read_text("utf-8"))["held_out"]
+    assert held["n_scored"] == 3 and held["baselines"]["majority"] == 0.1667
+    assert capsys.readouterr().out.startswith("held-out file ")
+
+
+def test_held_out_file_without_a_label_column(tiny_labels, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sentence\nOne.\n", "utf-8")
+    assert main(["evaluate", "--labels", str(tiny_labels), "--test", str(bad)]) == 2
+    assert capsys.readouterr().err == (
+        f"framelens: error: {bad}: missing column(s) 'label'; a labels file needs the columns sentence,label\n")
+
+
+@pytest.fixture
+def tiny_model(tiny_labels, capsys):
+    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
+    capsys.readouterr()
+
+
+def test_explain_top_and_sentence(tiny_model, capsys):
+    assert main(["explain", "--top", "-n", "2", "--model", "m"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "counter-hegemony: failed (+0.11), failed to (+0.11)",
+        "neutral-report: and (+0.16), for (+0.15)",
+        "western-concern: warned (+0.19), of (+0.13)",
+    ]
+    assert main(["explain", "Putin hailed the multipolar pact as a blow to Western hegemony.", "-n", "2",
+                 "--model", "m"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "counter-hegemony  (counter-hegemony 0.74, neutral-report 0.12, western-concern 0.13)"
+    assert lines[1] == "  towards counter-hegemony: [guide signals: counter-hegemony] (+0.578), multipolar (+0.025)"
+
+
+def test_explain_needs_a_sentence(tiny_model, capsys):
+    assert main(["explain", "--model", "m"]) == 2
+    assert capsys.readouterr().err == "framelens: error: give a sentence in quotes, or --top for the whole model\n"
+
+
+def test_selection_and_nested_score(tiny_labels):
+    label_set = read_labels([tiny_labels])
+    config = Config()
+    grid = [config.model, config.with_model(char_ngram_range=None, lexicon_features=False).model]
+    chosen, score = select_settings(label_set, config, grid, inner_folds=3)
+    scores = [cross_validate(label_set, config, settings=s, n_splits=3).pooled_macro_f1 for s in grid]
+    assert score == max(scores) and chosen == grid[scores.index(max(scores))]
+    nested = nested_score(label_set, config, grid)
+    assert nested["outer_folds"] == 3 and len(nested["choices"]) == 3
+    assert [c in [g.as_dict() for g in grid] for c in nested["choices"]] == [True, True, True]
