@@ -51,7 +51,7 @@ def write_articles_report(articles: list[ArticleRecord], out_dir: str, model, co
     """Write the report and say where it went."""
     report = write_report(articles, out_dir, model, config, phrases)
     say(f"wrote the report for {report['corpus']['sentences']} sentences from {report['corpus']['articles']} "
-        f"articles and {report['corpus']['outlets']} outlets to {out_dir}/report.html "
+        f"articles and {report['corpus']['outlets']} outlets to {Path(out_dir) / 'report.html'} "
         "(also report.md, report.json, sentences.csv, figures/)")
 
 
