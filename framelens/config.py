@@ -58,6 +58,8 @@ class Config:
     # per worker are bounded so memory does not grow with the corpus.
     chunk_articles: int = 200
     tasks_in_flight_per_worker: int = 2
+    # Seconds to wait for a remote Dask scheduler (--scheduler) before giving up.
+    dask_connect_timeout: float = 10.0
     # Report
     bootstrap_samples: int = 2000
     interval_level: float = 0.95

@@ -5,15 +5,18 @@ order, so the output of ``jobs=N`` and of Dask is identical to ``jobs=1``.
 Articles are read lazily and at most ``workers × tasks_in_flight_per_worker``
 chunks are in flight, so memory stays bounded whatever the corpus size.
 
-A model loaded from disk travels to workers as its directory and sha256: each
-worker loads the verified artifact once and keeps it. An in-memory model is
-pickled with each task instead.
+The model goes to each worker once: as an argument of the worker's start-up
+(local processes) or scattered to every Dask worker; tasks carry only articles.
 """
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
+import signal
 from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -22,7 +25,7 @@ from .errors import EngineError
 from .prediction import ArticlePredictions, predict_articles
 from .schema import Article
 
-_WORKER_MODELS: dict[str, object] = {}  # per worker process: artifact sha256 → model
+_WORKER_MODEL = None  # in a worker process: the model, received once when the worker starts
 
 
 @dataclass
@@ -101,73 +104,92 @@ def run_predictions(
         yield item
 
 
-def _model_reference(model):
-    if getattr(model, "source_dir", None) and model.card.artifact_sha256:
-        return ("dir", model.source_dir, model.card.artifact_sha256)
-    return ("object", model)
-
-
-def _resolve(reference):
-    if reference[0] == "object":
-        return reference[1]
-    _, directory, sha = reference
-    if sha not in _WORKER_MODELS:
-        from .persistence import load_model
-
-        _WORKER_MODELS[sha] = load_model(directory)
-    return _WORKER_MODELS[sha]
-
-
-def predict_chunk(reference, articles: list[Article], split: bool, chunk_sentences: int) -> list[ArticlePredictions]:
-    """Worker task: predictions for one chunk of articles."""
-    model = _resolve(reference)
-    return list(predict_articles(model, articles, split=split, chunk_sentences=chunk_sentences))
-
-
-def predict_chunk_with_aggregates(reference, articles, split, chunk_sentences):
+def predict_chunk_with_aggregates(model, articles: list[Article], split: bool, chunk_sentences: int):
     """Dask task: a chunk's predictions and its per-outlet aggregates."""
-    results = predict_chunk(reference, articles, split, chunk_sentences)
+    results = list(predict_articles(model, articles, split=split, chunk_sentences=chunk_sentences))
     return results, aggregate(results)
 
 
-def _run_processes(model, articles, split, jobs, config) -> Iterator[ArticlePredictions]:
-    from joblib import Parallel, delayed
+def _start_worker(model) -> None:
+    global _WORKER_MODEL
+    # The parent decides what an interruption means (keep whole articles); workers
+    # just finish their chunk. One BLAS/OpenMP thread each, so N processes use N cores.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
 
-    reference = _model_reference(model)
-    tasks = (
-        delayed(predict_chunk)(reference, chunk, split, config.chunk_sentences)
-        for chunk in chunked(articles, config.chunk_articles)
-    )
-    # return_as="generator" keeps input order and dispatches lazily (pre_dispatch bounds memory).
-    parallel = Parallel(
-        n_jobs=jobs, backend="loky", return_as="generator",
-        pre_dispatch=f"{config.tasks_in_flight_per_worker}*n_jobs",
-        inner_max_num_threads=1,
-    )
-    for chunk_results in parallel(tasks):
-        yield from chunk_results
+    threadpool_limits(1)
+    _WORKER_MODEL = model
+
+
+def _predict_in_worker(articles: list[Article], split: bool, chunk_sentences: int) -> list[ArticlePredictions]:
+    return list(predict_articles(_WORKER_MODEL, articles, split=split, chunk_sentences=chunk_sentences))
+
+
+def _run_processes(model, articles, split, jobs, config) -> Iterator[ArticlePredictions]:
+    """This process and ``jobs - 1`` worker processes share the chunks; results come back in order.
+
+    This process reads, writes and classifies a chunk itself whenever every worker
+    already has ``tasks_in_flight_per_worker`` chunks, so ``--jobs N`` means N
+    processes in all (not N workers plus a mostly idle parent): less memory, no
+    oversubscribed cores.
+    """
+    workers = jobs - 1
+    worker_limit = workers * config.tasks_in_flight_per_worker
+    # "spawn": workers start clean, whatever threads this process runs (fork is unsafe then).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(model,))
+    queue: deque = deque()  # per chunk, in input order: a Future, or the list computed here
+    try:
+        for chunk in chunked(articles, config.chunk_articles):
+            if sum(1 for item in queue if isinstance(item, Future) and not item.done()) < worker_limit:
+                queue.append(pool.submit(_predict_in_worker, chunk, split, config.chunk_sentences))
+            else:
+                queue.append(list(predict_articles(model, chunk, split=split, chunk_sentences=config.chunk_sentences)))
+            # Hand on what is ready at the front; wait for it only when too much has piled up.
+            while queue and (not isinstance(queue[0], Future) or queue[0].done()
+                             or len(queue) > worker_limit + config.tasks_in_flight_per_worker):
+                yield from _chunk_result(queue.popleft())
+        while queue:
+            yield from _chunk_result(queue.popleft())
+    except BrokenProcessPool:
+        raise EngineError(f"a worker process died (out of memory?); try fewer --jobs (now {jobs})") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _chunk_result(item) -> list[ArticlePredictions]:
+    return item.result() if isinstance(item, Future) else item
 
 
 def _run_dask(model, articles, split, scheduler, jobs, config, aggregates) -> Iterator[ArticlePredictions]:
+    """Chunks go to a Dask cluster as tasks, at most ``tasks_in_flight_per_worker`` per worker.
+
+    Articles are read here and shipped with their task, so the workers of a remote
+    cluster need neither the input files nor the model directory.
+    """
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise EngineError("the dask engine needs the dask extra; run: pip install 'framelens[dask]'") from None
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=config.dask_connect_timeout)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({type(error).__name__}); "
+                              "check --scheduler (e.g. tcp://host:8786)") from None
     else:
         cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        # The model goes to every worker once; tasks refer to the scattered copy.
-        reference = client.scatter(("object", model), broadcast=True)
+        # The model goes to every worker once; each task names the scattered copy.
+        scattered = client.scatter(model, broadcast=True, hash=False)
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         limit = workers * config.tasks_in_flight_per_worker
         pending: deque = deque()
         for chunk in chunked(articles, config.chunk_articles):
-            pending.append(client.submit(predict_chunk_with_aggregates, reference, chunk, split,
+            pending.append(client.submit(predict_chunk_with_aggregates, scattered, chunk, split,
                                          config.chunk_sentences, pure=False))
             if len(pending) >= limit:
                 yield from _collect(pending.popleft(), aggregates)
@@ -179,7 +201,7 @@ def _run_dask(model, articles, split, scheduler, jobs, config, aggregates) -> It
             cluster.close()
 
 
-def _collect(future, aggregates):
+def _collect(future, aggregates) -> list[ArticlePredictions]:
     results, chunk_totals = future.result()
     if aggregates is not None:
         aggregates.add(chunk_totals)
