@@ -63,6 +63,21 @@ class Config:
     # Report
     bootstrap_samples: int = 2000
     interval_level: float = 0.95
+    # Fewer articles than this: the outlet's articles are not resampled and no test uses it.
+    min_articles_to_resample: int = 3
+    permutations: int = 1999
+    # Size of the classifier's share error (sd) when the model card has no held-out measure of it.
+    default_share_error_sd: float = 0.10
+    # Bounded samples and sketches, so the report's memory does not grow with the corpus.
+    browser_sentences: int = 2000
+    strip_articles: int = 60
+    kwic_lines: int = 200
+    keyness_terms_per_outlet: int = 4000
+    keyness_threshold: float = 1.96
+    findings_max: int = 5
+    pairwise_in_page: int = 10
+    time_outlets: int = 8
+    time_bootstrap_samples: int = 500
     warn_macro_f1_below: float = 0.6
     warn_class_count_below: int = 20
     exemplars_per_cell: int = 3

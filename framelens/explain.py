@@ -68,3 +68,18 @@ def explain_sentence(model, sentence: str, n: int = 8) -> dict:
         "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba)},
         "terms": contributions,
     }
+
+
+def term_contributions(model, sentence: str, frame: str) -> list[tuple[str, str, float]]:
+    """Every feature of ``sentence`` with its contribution to ``frame``'s score: (kind, term, weight).
+
+    ``kind`` is the feature block (``word``, ``char``, ``lexicon``); ``term`` its text.
+    """
+    features, classifier, names = _parts(model)
+    vector = features.transform([sentence]).tocsr()
+    row = _coefficients(classifier)[list(classifier.classes_).index(frame)]
+    result = []
+    for index, value in zip(vector.indices, vector.data):
+        kind, _, term = names[index].partition("__")
+        result.append((kind, term, float(value * row[index])))
+    return result

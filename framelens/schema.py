@@ -55,3 +55,22 @@ PREDICTION_FIELDS = (
     "confidence",
     "probabilities",
 )
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the report keeps of one article: counts and calibrated probability sums per frame.
+
+    ``counts`` and ``probability_sums`` follow the report's frame order. ``digest`` is the
+    sha256 of the article's prediction records, so the report can name the prediction set
+    it was built from without keeping it.
+    """
+
+    article_id: str
+    outlet: str
+    date: str | None
+    source: str | None
+    sentences: int
+    counts: tuple[int, ...]
+    probability_sums: tuple[float, ...]
+    digest: str

@@ -1,8 +1,10 @@
-"""Statistics for the report: shares with bootstrap intervals, corrected shares,
-chi-square tests, weighted log-odds of wording, phrase rates. No drawing, no I/O.
+"""Statistics for the report: frame shares with intervals that include the classifier's own errors,
+article-level permutation tests, weighted log-odds of wording, phrase rates. No drawing, no I/O.
 
-Every random draw comes from a ``numpy.random.Generator`` seeded by the caller, so
-the same input and seed give the same numbers.
+The unit of inference is the article: sentences of one article are not independent, so
+intervals resample articles and tests permute outlet labels across articles. Every random
+draw comes from a ``numpy.random.Generator`` seeded by the caller, so the same input and
+seed give the same numbers.
 """
 from __future__ import annotations
 
@@ -13,93 +15,178 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.stats import chi2_contingency
+
+# Resampling B × articles at once would hold B·k·frames floats; blocks of this many
+# replicates keep memory flat for outlets with thousands of articles.
+_REPLICATE_BLOCK = 250
 
 
 @dataclass(frozen=True)
 class ShareInterval:
-    """A share with its bootstrap interval and what was resampled."""
+    """One outlet's share of one frame: the estimate and its interval."""
 
     share: float
     low: float
     high: float
-    resampled: str  # "articles" or "sentences"
 
 
-def shares(counts: Sequence[float]) -> list[float]:
-    """Counts → proportions (all zero when there is nothing)."""
-    total = float(sum(counts))
-    return [c / total if total else 0.0 for c in counts]
-
-
-def bootstrap_shares(
-    article_counts: np.ndarray, rng: np.random.Generator, samples: int, level: float = 0.95
+def share_intervals(
+    sentences: np.ndarray,
+    probability_sums: np.ndarray,
+    error_sd: Sequence[float],
+    rng: np.random.Generator,
+    *,
+    samples: int,
+    level: float = 0.95,
+    resample_articles: bool = True,
 ) -> list[ShareInterval]:
-    """Frame shares of one outlet with percentile intervals.
+    """Calibrated frame shares of one outlet with intervals for sampling and classification error.
 
-    ``article_counts`` is articles × frames (sentence counts). Articles are
-    resampled, since sentences of one article are not independent; an outlet
-    with a single article can only be resampled by sentence, and says so.
+    ``sentences`` holds each article's sentence count and ``probability_sums`` (articles ×
+    frames) the sums of its sentences' calibrated probabilities. The estimate is the
+    outlet's mean calibrated probability per frame. Each bootstrap replicate
+
+    1. resamples the outlet's articles with replacement (when ``resample_articles``; an
+       outlet with too few articles keeps its own, and the interval then speaks only
+       for those articles);
+    2. draws every sentence's frame from its calibrated probabilities (one multinomial
+       over the replicate's sentences with their mean probabilities, which is slightly
+       wider than per-sentence draws);
+    3. adds a shared error per frame, normal with sd ``error_sd[frame]``: the part of the
+       classifier's share error on held-out articles that independent sentence draws do
+       not explain (errors that run through a whole outlet, such as an unfamiliar style).
+
+    Percentile intervals, clipped to [0, 1]. A frame no sentence was given still has a
+    positive upper bound, since calibrated probabilities are never exactly zero.
     """
-    article_counts = np.asarray(article_counts, dtype=float)
-    point = shares(article_counts.sum(axis=0))
-    if article_counts.shape[0] >= 2:
-        picks = rng.integers(0, article_counts.shape[0], size=(samples, article_counts.shape[0]))
-        totals = article_counts[picks].sum(axis=1)
-        resampled = "articles"
-    else:
-        counts = article_counts[0].astype(int)
-        n = int(counts.sum())
-        if n == 0:
-            return [ShareInterval(0.0, 0.0, 0.0, "sentences") for _ in point]
-        totals = rng.multinomial(n, np.array(point), size=samples).astype(float)
-        resampled = "sentences"
-    sums = totals.sum(axis=1, keepdims=True)
-    boot = np.divide(totals, sums, out=np.zeros_like(totals), where=sums > 0)
+    sentences = np.asarray(sentences, dtype=np.int64)
+    sums = np.asarray(probability_sums, dtype=float)
+    total = int(sentences.sum())
+    frames = sums.shape[1]
+    if total == 0:
+        return [ShareInterval(0.0, 0.0, 1.0) for _ in range(frames)]
+    point = sums.sum(axis=0) / total
+    error = np.asarray(error_sd, dtype=float)
+    replicates = np.empty((samples, frames))
+    done = 0
+    while done < samples:
+        block = min(_REPLICATE_BLOCK, samples - done)
+        if resample_articles and len(sentences) > 1:
+            picks = rng.integers(0, len(sentences), size=(block, len(sentences)))
+            n = sentences[picks].sum(axis=1)
+            mean = sums[picks].sum(axis=1) / np.maximum(n, 1)[:, None]
+        else:
+            n = np.full(block, total)
+            mean = np.tile(point, (block, 1))
+        mean = np.clip(mean, 0.0, None)
+        mean /= mean.sum(axis=1, keepdims=True)
+        counts = rng.multinomial(n, mean)
+        share = counts / np.maximum(n, 1)[:, None]
+        share += rng.normal(0.0, 1.0, size=share.shape) * error
+        replicates[done : done + block] = share
+        done += block
+    replicates = np.clip(replicates, 0.0, 1.0)
     tail = (1 - level) / 2 * 100
-    low = np.percentile(boot, tail, axis=0)
-    high = np.percentile(boot, 100 - tail, axis=0)
-    return [ShareInterval(round(float(p), 4), round(float(lo), 4), round(float(hi), 4), resampled)
-            for p, lo, hi in zip(point, low, high)]
-
-
-def adjusted_shares(observed: Sequence[float], confusion: Sequence[Sequence[float]]) -> list[float]:
-    """Adjusted classify-and-count: undo the classifier's known confusion.
-
-    With M[i][j] = P(predicted j | true i) from the cross-validated confusion
-    matrix, observed predicted shares q satisfy q = Mᵀ p; p is solved by least
-    squares, clipped to [0, 1] and renormalised to sum to 1.
-    """
-    matrix = np.asarray(confusion, dtype=float)
-    rows = matrix.sum(axis=1, keepdims=True)
-    rates = np.divide(matrix, rows, out=np.eye(len(matrix)), where=rows > 0)
-    solution, *_ = np.linalg.lstsq(rates.T, np.asarray(observed, dtype=float), rcond=None)
-    solution = np.clip(solution, 0, 1)
-    total = solution.sum()
-    return [round(float(v), 4) for v in (solution / total if total else solution)]
+    low = np.percentile(replicates, tail, axis=0)
+    high = np.percentile(replicates, 100 - tail, axis=0)
+    return [
+        ShareInterval(round(float(p), 4), round(float(min(lo, p)), 4), round(float(max(hi, p)), 4))
+        for p, lo, hi in zip(point, low, high)
+    ]
 
 
 @dataclass(frozen=True)
-class ChiSquare:
-    """Test of independence between outlet and frame."""
+class PermutationTest:
+    """Do frame shares differ between outlets, with the article as the unit?"""
 
-    chi2: float
-    dof: int
+    statistic: float
     p_value: float
-    cramers_v: float
-    n: int
+    permutations: int
+    articles: int
+    outlets: int
 
 
-def chi_square(table: np.ndarray) -> ChiSquare | None:
-    """Chi-square of an outlet × frame count table (empty rows/columns dropped); None if untestable."""
-    table = np.asarray(table, dtype=float)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    if table.shape[0] < 2 or table.shape[1] < 2:
+def between_outlet_spread(article_shares: np.ndarray, outlet_index: np.ndarray, outlets: int) -> float:
+    """Σ over outlets of (articles × squared distance of the outlet's mean article share from the overall mean)."""
+    counts = np.bincount(outlet_index, minlength=outlets)
+    grand = article_shares.mean(axis=0)
+    spread = 0.0
+    for column in range(article_shares.shape[1]):
+        means = np.bincount(outlet_index, weights=article_shares[:, column], minlength=outlets) / np.maximum(counts, 1)
+        spread += float(np.sum(counts * (means - grand[column]) ** 2))
+    return spread
+
+
+def permutation_test(
+    article_shares: np.ndarray, outlet_index: np.ndarray, rng: np.random.Generator, permutations: int
+) -> PermutationTest | None:
+    """Permutation test of outlet × frame: outlet labels are shuffled across articles.
+
+    ``article_shares`` is articles × frames (each article's calibrated frame shares),
+    ``outlet_index`` the outlet number of each article. The statistic is the
+    between-outlet spread of article shares (a PERMANOVA with Euclidean distance);
+    p = (1 + #{permuted ≥ observed}) / (1 + permutations). None with fewer than two outlets.
+    """
+    article_shares = np.asarray(article_shares, dtype=float)
+    outlet_index = np.asarray(outlet_index)
+    outlets = int(outlet_index.max()) + 1 if len(outlet_index) else 0
+    if outlets < 2:
         return None
-    chi2, p_value, dof, _ = chi2_contingency(table, correction=False)
-    n = int(table.sum())
-    v = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
-    return ChiSquare(round(float(chi2), 4), int(dof), float(f"{p_value:.6g}"), round(v, 4), n)
+    observed = between_outlet_spread(article_shares, outlet_index, outlets)
+    exceed = 0
+    for _ in range(permutations):
+        shuffled = rng.permutation(outlet_index)
+        if between_outlet_spread(article_shares, shuffled, outlets) >= observed - 1e-12:
+            exceed += 1
+    return PermutationTest(
+        statistic=round(observed, 6),
+        p_value=round((1 + exceed) / (1 + permutations), 6),
+        permutations=permutations,
+        articles=len(outlet_index),
+        outlets=outlets,
+    )
+
+
+def pairwise_permutation_tests(
+    article_shares: np.ndarray, outlet_index: np.ndarray, names: Sequence[str], rng: np.random.Generator,
+    permutations: int,
+) -> list[dict]:
+    """A permutation test for every pair of outlets, Holm-corrected across the pairs.
+
+    Each pair's permutations are drawn at once: a (permutations × articles) matrix of
+    shuffled memberships times the article shares gives every permuted mean.
+    """
+    article_shares = np.asarray(article_shares, dtype=float)
+    outlet_index = np.asarray(outlet_index)
+    pairs = []
+    for a in range(len(names)):
+        for b in range(a + 1, len(names)):
+            rows = np.flatnonzero((outlet_index == a) | (outlet_index == b))
+            values = article_shares[rows]
+            in_a = outlet_index[rows] == a
+            size_a, size = int(in_a.sum()), len(rows)
+
+            def spread(member: np.ndarray) -> np.ndarray:
+                mean_a = member @ values / size_a
+                mean_b = (~member) @ values / (size - size_a)
+                return (size_a * (size - size_a) / size) * np.sum((mean_a - mean_b) ** 2, axis=-1)
+
+            observed = float(spread(in_a))
+            exceed, done = 0, 0
+            while done < permutations:  # blocks keep (permutations × articles) memory small
+                block = min(_REPLICATE_BLOCK, permutations - done)
+                shuffled = in_a[np.argsort(rng.random((block, size)), axis=1)]
+                exceed += int(np.sum(spread(shuffled) >= observed - 1e-12))
+                done += block
+            pairs.append({
+                "outlets": [names[a], names[b]],
+                "statistic": round(observed, 6),
+                "p_value": round((1 + exceed) / (1 + permutations), 6),
+                "articles": [size_a, size - size_a],
+            })
+    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs])):
+        pair["p_holm"] = round(adjusted, 6)
+    return pairs
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -113,31 +200,17 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
-def pairwise_contrasts(table: np.ndarray, outlets: Sequence[str]) -> list[dict]:
-    """Chi-square for every pair of outlets, Holm-corrected across pairs."""
-    pairs = []
-    for i in range(len(outlets)):
-        for j in range(i + 1, len(outlets)):
-            result = chi_square(np.asarray(table)[[i, j]])
-            if result is not None:
-                pairs.append({"outlets": [outlets[i], outlets[j]], "chi2": result.chi2, "dof": result.dof,
-                              "p_value": result.p_value, "cramers_v": result.cramers_v})
-    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs])):
-        pair["p_holm"] = float(f"{adjusted:.6g}")
-    return pairs
-
-
 def log_odds_dirichlet(
-    counts: dict[str, Counter], prior_size: float = 500.0, top: int = 15
+    counts: dict[str, Counter], prior_size: float = 500.0, top: int = 15, threshold: float = 1.96
 ) -> dict[str, list[dict]]:
     """Weighted log-odds ratios with an informative Dirichlet prior (Monroe et al. 2008).
 
     For each group (outlet) against all others: δ = log((yᵢ+αw)/(nᵢ+α₀−yᵢ−αw)) −
     log((yⱼ+αw)/(nⱼ+α₀−yⱼ−αw)), var ≈ 1/(yᵢ+αw) + 1/(yⱼ+αw), z = δ/√var, where the
     prior αw is ``prior_size`` spread by each term's share of the whole corpus.
-    Returns, per group, the ``top`` terms with the largest positive z.
+    Returns, per group, at most ``top`` terms whose z is above ``threshold``, strongest first.
     """
-    total = Counter()
+    total: Counter = Counter()
     for group_counts in counts.values():
         total.update(group_counts)
     corpus_size = sum(total.values())
@@ -154,14 +227,20 @@ def log_odds_dirichlet(
                 (y_rest + alpha) / (n_rest + prior_size - y_rest - alpha)
             )
             z = delta / math.sqrt(1 / (y_group + alpha) + 1 / (y_rest + alpha))
-            scored.append((z, term, y_group))
+            if z > threshold and y_group > 0:
+                scored.append((z, term, y_group, y_rest))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        result[group] = [{"term": term, "z": round(z, 3), "count": count}
-                         for z, term, count in scored[:top] if z > 0 and count > 0]
+        result[group] = [{"term": term, "z": round(z, 3), "count": count, "count_rest": rest}
+                         for z, term, count, rest in scored[:top]]
     return result
 
 
 _WORD = re.compile(r"\w+(?:[-']\w+)*")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text (hyphenated and apostrophe forms kept whole)."""
+    return _WORD.findall(text)
 
 
 def word_count(text: str) -> int:
@@ -169,10 +248,15 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """Case-insensitive whole-word pattern of ``phrase`` (any run of non-word characters between its words)."""
+    words = r"\W+".join(re.escape(part) for part in phrase.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
+
+
 def phrase_occurrences(text: str, phrase: str) -> int:
     """Case-insensitive whole-word occurrences of ``phrase`` in ``text``."""
-    words = r"\W+".join(re.escape(part) for part in phrase.split())
-    return len(re.findall(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE))
+    return len(phrase_pattern(phrase).findall(text))
 
 
 def per_thousand(count: int, words: int) -> float:

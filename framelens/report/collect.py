@@ -1,0 +1,216 @@
+"""What the report keeps while predictions stream past: small, mergeable, bounded.
+
+A :class:`ReportCollector` holds one :class:`~framelens.schema.ArticleSummary` per article
+and bounded structures for the rest: per-outlet term counts pruned to a fixed size (for
+keyness), the most confident sentences per outlet × frame (exemplars), and samples of
+sentences, articles and phrase contexts. Samples keep the items with the smallest hash
+of their identity, so they do not depend on how the corpus was cut into chunks, and
+pruning happens at chunk boundaries that every engine shares: the local engine, worker
+processes and Dask give the same collector.
+
+:func:`summarise_chunk` runs where a chunk was predicted; the caller merges the
+chunk collectors in input order.
+"""
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from ..config import DEFAULT_CONFIG, Config
+from ..schema import ArticleSummary, Prediction
+from ..stats import phrase_pattern, word_count
+
+_TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
+_KWIC_CONTEXT = 60
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=64)
+def _compiled(phrase: str) -> re.Pattern:
+    return phrase_pattern(phrase)
+
+
+def sample_key(*parts: object) -> int:
+    """A stable pseudo-random rank of an item (the same on every machine and engine)."""
+    digest = hashlib.blake2b("\x00".join(str(p) for p in parts).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def record_digest(predictions: Sequence[Prediction]) -> str:
+    """sha256 of an article's prediction records in canonical JSON."""
+    digest = hashlib.sha256()
+    for p in predictions:
+        record = [p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
+                  sorted(p.probabilities.items()), p.date]
+        digest.update(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def terms_of(text: str, skip: frozenset[str]) -> list[str]:
+    """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+class _Held:
+    """A sampled item; never decides heap order (equal ranks compare equal, not by content)."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: dict):
+        self.item = item
+
+    def __lt__(self, other: "_Held") -> bool:
+        return False
+
+
+@dataclass
+class ReportCollector:
+    """Per-article summaries plus bounded samples and counts; merge chunk collectors in input order."""
+
+    frames: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    config: Config = DEFAULT_CONFIG
+    summaries: list[ArticleSummary] = field(default_factory=list)
+    terms: dict[str, Counter] = field(default_factory=dict)
+    words: Counter = field(default_factory=Counter)
+    # (outlet, frame) → [(-confidence, article_id, sentence_index, text)], best first
+    exemplars: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
+    # Samples: heaps of (-key, identity, item) keeping the smallest keys.
+    browser: list[tuple[int, str, dict]] = field(default_factory=list)
+    strips: list[tuple[int, str, dict]] = field(default_factory=list)
+    phrase_counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # phrase → outlet → {"count", frame...}
+    kwic: dict[str, list[tuple[int, str, dict]]] = field(default_factory=dict)
+    kwic_total: Counter = field(default_factory=Counter)
+    sentences_seen: int = 0
+
+    def add(self, article, predictions: Sequence[Prediction]) -> None:
+        """Take in one article and its sentence predictions."""
+        outlet = article.outlet
+        counts = [0] * len(self.frames)
+        sums = [0.0] * len(self.frames)
+        position = {frame: i for i, frame in enumerate(self.frames)}
+        skip = stop_words()
+        outlet_terms = self.terms.setdefault(outlet, Counter())
+        for p in predictions:
+            if p.label in position:
+                counts[position[p.label]] += 1
+            for frame, probability in p.probabilities.items():
+                if frame in position:
+                    sums[position[frame]] += probability
+            outlet_terms.update(terms_of(p.text, skip))
+            self.words[outlet] += word_count(p.text)
+            self._keep_exemplar(outlet, p)
+            self._keep_sample(self.browser, self.config.browser_sentences, (p.article_id, p.sentence_index),
+                              lambda p=p: {"article_id": p.article_id, "outlet": outlet,
+                                           "sentence_index": p.sentence_index, "text": p.text, "label": p.label,
+                                           "confidence": p.confidence, "date": p.date})
+            for phrase in self.phrases:
+                self._look_for_phrase(phrase, outlet, p)
+        self.sentences_seen += len(predictions)
+        self.summaries.append(ArticleSummary(
+            article_id=article.article_id, outlet=outlet, date=article.date,
+            source=getattr(article, "source_path", None), sentences=len(predictions), counts=tuple(counts),
+            probability_sums=tuple(round(s, 6) for s in sums), digest=record_digest(predictions)))
+        if predictions:
+            self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
+                              lambda: {"article_id": article.article_id, "outlet": outlet,
+                                       "frames": [p.label for p in predictions]})
+
+    def _keep_exemplar(self, outlet: str, p: Prediction) -> None:
+        cell = self.exemplars.setdefault((outlet, p.label), [])
+        item = (-p.confidence, p.article_id, p.sentence_index, p.text)
+        if len(cell) < self.config.exemplars_per_cell or item < cell[-1]:
+            cell.append(item)
+            cell.sort()
+            del cell[self.config.exemplars_per_cell:]
+
+    @staticmethod
+    def _keep_sample(sample: list, size: int, identity: tuple, make_item) -> None:
+        # A max-heap on the key (stored negated) keeps the ``size`` smallest keys; the
+        # identity breaks ties, and the item is only built when it is kept.
+        key, name = sample_key(*identity), repr(identity)
+        ReportCollector._push(sample, size, (-key, name), make_item)
+
+    @staticmethod
+    def _push(sample: list, size: int, rank: tuple[int, str], make_item) -> None:
+        if len(sample) < size:
+            heapq.heappush(sample, (*rank, _Held(make_item())))
+        elif sample[0][:2] < rank:
+            heapq.heapreplace(sample, (*rank, _Held(make_item())))
+
+    def _look_for_phrase(self, phrase: str, outlet: str, p: Prediction) -> None:
+        matches = list(_compiled(phrase).finditer(p.text))
+        per_outlet = self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
+        if not matches:
+            return
+        per_outlet["count"] += len(matches)
+        per_outlet[p.label] += 1
+        lines = self.kwic.setdefault(phrase, [])
+        for number, match in enumerate(matches):
+            self.kwic_total[phrase] += 1
+            self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
+                              lambda match=match: {
+                                  "outlet": outlet, "article_id": p.article_id, "sentence_index": p.sentence_index,
+                                  "label": p.label, "left": p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()],
+                                  "match": match.group(0), "right": p.text[match.end():match.end() + _KWIC_CONTEXT]})
+
+    def merge(self, other: "ReportCollector") -> None:
+        """Fold in the collector of the chunk that follows this one in input order."""
+        self.summaries.extend(other.summaries)
+        for outlet, counts in other.terms.items():
+            self.terms.setdefault(outlet, Counter()).update(counts)
+        self.words.update(other.words)
+        for cell, items in other.exemplars.items():
+            merged = sorted(self.exemplars.get(cell, []) + items)
+            self.exemplars[cell] = merged[: self.config.exemplars_per_cell]
+        for negated_key, name, held in other.browser:
+            self._push(self.browser, self.config.browser_sentences, (negated_key, name), lambda held=held: held.item)
+        for negated_key, name, held in other.strips:
+            self._push(self.strips, self.config.strip_articles, (negated_key, name), lambda held=held: held.item)
+        for phrase, outlets in other.phrase_counts.items():
+            for outlet, counts in outlets.items():
+                self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter()).update(counts)
+        for phrase, lines in other.kwic.items():
+            mine = self.kwic.setdefault(phrase, [])
+            for negated_key, name, held in lines:
+                self._push(mine, self.config.kwic_lines, (negated_key, name), lambda held=held: held.item)
+        self.kwic_total.update(other.kwic_total)
+        self.sentences_seen += other.sentences_seen
+        self.prune()
+
+    def prune(self) -> None:
+        """Keep each outlet's most frequent terms only (ties: alphabetical), so memory stays bounded."""
+        cap = self.config.keyness_terms_per_outlet
+        for outlet, counts in self.terms.items():
+            if len(counts) > cap:
+                kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:cap]
+                self.terms[outlet] = Counter(dict(kept))
+
+    @staticmethod
+    def ordered(sample: list) -> list[dict]:
+        """A sample's items, smallest key first (the same order whatever the engine)."""
+        return [entry[2].item for entry in sorted(sample, key=lambda entry: (-entry[0], entry[1]))]
+
+
+def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[str] = (),
+                    config: Config = DEFAULT_CONFIG) -> ReportCollector:
+    """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
+    collector = ReportCollector(tuple(frames), tuple(phrases), config)
+    for item in results:
+        collector.add(item.article, item.predictions)
+    collector.prune()
+    return collector
