@@ -381,7 +381,9 @@ def _provenance(summaries: list[ArticleSummary], card, context: ReportContext) -
     inputs = []
     for name in context.inputs:
         root = Path(name).resolve() if name != "-" else None
-        count = sum(1 for s in summaries if _comes_from(s.source, root))
+        # Records from a predictions file or stdin carry no source: they came from the one input.
+        count = sum(1 for s in summaries
+                    if _comes_from(s.source, root) or (s.source is None and len(context.inputs) == 1))
         inputs.append({"name": name, "articles": count})
     model = None
     if card is not None:

@@ -1,0 +1,104 @@
+"""Feed the report while predictions stream, then write it: the one path every report takes.
+
+``framelens predict --report`` and ``framelens report`` (from a corpus or a predictions
+file) all hand chunks of predictions to a :class:`ReportBuilder`. Each chunk brings its
+:class:`~framelens.report.collect.ReportCollector` (computed where the chunk ran); the
+builder merges them, streams ``sentences.csv`` into a staging directory beside the
+target, and at the end writes the rest there and swaps it in whole.
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..config import DEFAULT_CONFIG, Config
+from ..errors import ReportError
+from ..prediction import ArticlePredictions
+from ..schema import Article, Prediction
+from .collect import ReportCollector, summarise_chunk
+from .data import ReportContext, ReportTables, build_report
+
+
+def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG):
+    """The picklable per-chunk summary function the engines run where each chunk is predicted."""
+    return partial(summarise_chunk, frames=tuple(frames), phrases=tuple(phrases), config=config)
+
+
+class ReportBuilder:
+    """Collects chunks and writes the report directory; nothing replaces ``out_dir`` until :meth:`finish`."""
+
+    def __init__(self, out_dir: str | Path, frames: Sequence[str], phrases: Sequence[str] = (),
+                 config: Config = DEFAULT_CONFIG):
+        from ..files import atomic_directory
+        from ..output import PredictionWriter
+
+        self.frames = list(frames)
+        self.config = config
+        self.collector = ReportCollector(tuple(frames), tuple(phrases), config)
+        self._stack = contextlib.ExitStack()
+        self.staging = self._stack.enter_context(atomic_directory(out_dir))
+        self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames)
+
+    def add(self, results: Sequence[ArticlePredictions], summary: ReportCollector | None) -> None:
+        """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
+        for item in results:
+            self._sentences.write_article(item.predictions)
+        if summary is None:
+            summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config)
+        self.collector.merge(summary)
+
+    def finish(self, model=None, context: ReportContext = ReportContext()) -> ReportTables:
+        """Build the statistics, write every file into the staging directory and swap it in."""
+        from .write import write_report_directory
+
+        try:
+            self._sentences.finish()
+            tables = build_report(self.collector, model, self.config, context)
+            write_report_directory(tables.report, self.staging, article_rows=tables.article_rows,
+                                   pairwise_rows=tables.pairwise_rows)
+        except BaseException as error:
+            self._stack.__exit__(type(error), error, error.__traceback__)
+            raise
+        self._stack.close()
+        return tables
+
+    def abort(self) -> None:
+        """Leave the previous report (if any) as it was."""
+        self._sentences.abort()
+        error = ReportError("report aborted")
+        self._stack.__exit__(ReportError, error, None)
+
+
+def prediction_frames(predictions: Iterator[Prediction]) -> tuple[list[str], Iterator[Prediction]]:
+    """The frames of a predictions stream (from its first record) and the stream, unconsumed."""
+    first = next(predictions, None)
+    if first is None:
+        raise ReportError("the predictions file has no records; nothing to report")
+    frames = sorted(set(first.probabilities) | {first.label})
+    return frames, itertools.chain([first], predictions)
+
+
+def articles_of(predictions: Iterable[Prediction]) -> Iterator[ArticlePredictions]:
+    """Group a predictions stream into articles (consecutive records of one article_id)."""
+    for article_id, group in itertools.groupby(predictions, key=lambda p: p.article_id):
+        records = list(group)
+        yield ArticlePredictions(Article(article_id, records[0].outlet, "", date=records[0].date), records)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A chunk of predicted articles with its collector, as the engines deliver them."""
+
+    results: list[ArticlePredictions]
+    summary: ReportCollector | None
+
+
+def chunks_of(items: Iterable[ArticlePredictions], size: int) -> Iterator[Chunk]:
+    """Chunks of ``size`` articles (summarised by the builder, in this process)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield Chunk(batch, None)
