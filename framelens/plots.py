@@ -106,6 +106,10 @@ def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwarg
     return figure_bytes(figure, "png")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _percent_axis(axis) -> None:
     from matplotlib.ticker import PercentFormatter
 
@@ -126,7 +130,8 @@ def share_dots(ax, rows: Sequence[dict], frame: str, colour: str, corpus: str, o
         ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
         ax.plot([row["share"]], [y], marker="o", markersize=7, color=colour,
                 markerfacecolor="white" if row["few_articles"] else colour, markeredgewidth=1.5)
-        ax.text(1.02, y, f"n = {row['articles']} articles / {row['sentences']} sentences", transform=beside,
+        ax.text(1.02, y, f"n = {_count(row['articles'], 'article')} / {_count(row['sentences'], 'sentence')}",
+                transform=beside,
                 va="center", ha="left", fontsize=8, color="#333333")
     ax.set_yticks(range(len(rows)), labels=[mpl_safe(row["outlet"]) for row in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -134,13 +139,13 @@ def share_dots(ax, rows: Sequence[dict], frame: str, colour: str, corpus: str, o
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel(f"share of the outlet's sentences in '{mpl_safe(frame)}' (dot) with its interval (line)")
+    ax.set_xlabel(f"share of the outlet's sentences in '{mpl_safe(frame)}': dot, with its interval: line\n"
+                  "(hollow dot: too few articles for an article-level interval)")
     ax.set_ylabel("outlet")
     more = f"; {omitted} more outlets not shown" if omitted else ""
     total = sum(row["sentences"] for row in rows)
-    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet "
-                 f"(n = {total} sentences{more}; hollow = too few articles for an article-level interval)",
-                 loc="left", fontsize=9, wrap=True)
+    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet (n = {total} sentences{more})",
+                 loc="left", fontsize=9)
     return ax
 
 
@@ -189,6 +194,9 @@ def article_strips(ax, articles: Sequence[tuple[str, Sequence[str]]], frames: Se
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(frames) - 0.5, aspect="auto",
               interpolation="nearest", extent=(0, width, len(articles) - 0.5, -0.5))
     ax.set_yticks(range(len(articles)), labels=[mpl_safe(label) for label, _ in articles], fontsize=7)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("sentence, in reading order")
     ax.set_ylabel("article (outlet · id)")
     sample = f"a random sample of {len(articles)} of {total} articles" if len(articles) < total \
@@ -247,9 +255,9 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
     ax.set_xlabel(f"{granularity} (start date)")
     ax.set_ylabel(f"share of sentences in '{mpl_safe(frame)}'")
     more = f"; {omitted} smaller outlets not shown" if omitted else ""
-    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity} "
+    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity}\n"
                  f"(numbers: articles in the period; shaded: interval; gaps: no articles{more})",
-                 loc="left", fontsize=9, wrap=True)
+                 loc="left", fontsize=9)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
@@ -275,9 +283,9 @@ def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpu
     reach = max([abs(t["z"]) for t in ordered] + [threshold]) * 1.9
     ax.set_xlim(-reach if any(t["z"] < 0 for t in ordered) else 0, reach)
     ax.set_xlabel(f"z of the weighted log-odds ratio (dashed: ±{threshold}); blue: {mpl_safe(outlet)}, grey: the rest")
-    ax.set_ylabel("term (uses in the outlet vs the rest)")
+    ax.set_ylabel("term (uses: outlet vs rest)")
     ax.set_title(f"{mpl_safe(corpus)}: distinctive wording of {mpl_safe(outlet)} against the other outlets "
-                 f"(n = {len(ordered)} terms past |z| ≥ {threshold})", loc="left", fontsize=9, wrap=True)
+                 f"(n = {len(ordered)} terms past |z| ≥ {threshold})", loc="left", fontsize=9)
     return ax
 
 def confusion_heatmap(ax, matrix, labels):
