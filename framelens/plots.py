@@ -228,7 +228,7 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
     the line breaks there). Marker area grows with the articles in the period, the number is
     written beside each point, and the interval is shaded where the cell has one.
     """
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator
 
     step = 31.0 if granularity == "month" else 7.0
     for i, (outlet, cells) in enumerate(series.items()):
@@ -247,7 +247,9 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
                 if len(starts) <= 24:
                     ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
                                 xytext=(4, 4), fontsize=7, color=colour)
-    locator = AutoDateLocator()
+    # Ticks on period starts for months (AutoDateLocator puts some mid-month on short spans).
+    locator = MonthLocator(bymonthday=1, interval=max(1, len(starts) // 12)) if granularity == "month" \
+        else AutoDateLocator(minticks=3, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.set_ylim(0, 1)
@@ -279,7 +281,7 @@ def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpu
     for edge in (threshold, -threshold):
         ax.axvline(edge, color="#bbbbbb", linewidth=0.8, linestyle="--")
     ax.set_yticks([])
-    ax.set_ylim(len(ordered) - 0.5, -0.5)
+    ax.set_ylim(max(len(ordered), 4) - 0.5, -0.5)
     reach = max([abs(t["z"]) for t in ordered] + [threshold]) * 1.9
     ax.set_xlim(-reach if any(t["z"] < 0 for t in ordered) else 0, reach)
     ax.set_xlabel(f"z of the weighted log-odds ratio (dashed: ±{threshold}); blue: {mpl_safe(outlet)}, grey: the rest")
