@@ -189,8 +189,7 @@ def article_strips(ax, articles: Sequence[tuple[str, Sequence[str]]], frames: Se
     for row, (_, sentence_frames) in enumerate(articles):
         for index, frame in enumerate(sentence_frames):
             grid[row, index] = position.get(frame, np.nan)
-    cmap = ListedColormap([colours[f] for f in frames])
-    cmap.set_bad("#ffffff")
+    cmap = ListedColormap([colours[f] for f in frames]).with_extremes(bad="#ffffff")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(frames) - 0.5, aspect="auto",
               interpolation="nearest", extent=(0, width, len(articles) - 0.5, -0.5))
     ax.set_yticks(range(len(articles)), labels=[mpl_safe(label) for label, _ in articles], fontsize=7)
