@@ -34,7 +34,8 @@ FIGURE_DPI = 110
 FIGURE_MAX_BYTES = 2_000_000
 # Stable metadata (no dates, no software version) so the same report gives the same bytes.
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
-_RC = {"svg.hashsalt": "framelens", "svg.fonttype": "path", "font.size": 9}
+# SVG text stays text (editable in a paper's figure tools, and far smaller than glyph paths).
+_RC = {"svg.hashsalt": "framelens", "svg.fonttype": "none", "font.size": 9}
 
 
 def mpl_safe(text) -> str:
@@ -206,6 +207,11 @@ def article_strips(ax, articles: Sequence[tuple[str, Sequence[str]]], frames: Se
     return ax
 
 
+def _size_class(articles: int) -> int:
+    """1 for one article, 2 for 2–3, 3 for 4–7, ... at most 6: marker area grows with log2 of the articles."""
+    return min(6, max(1, int(articles).bit_length()))
+
+
 def _with_gaps(starts: Sequence[date], values: Sequence, step_days: float) -> tuple[list, list]:
     """Insert a NaN point wherever consecutive periods are further apart than one step, so lines break there."""
     xs: list = []
@@ -240,12 +246,15 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
         _, lows = _with_gaps(starts, low, step)
         _, highs = _with_gaps(starts, high, step)
         ax.fill_between(xs, lows, highs, color=colour, alpha=0.15, linewidth=0)
-        for start, cell in zip(starts, cells):
-            if cell:
-                ax.scatter([start], [cell["share"]], s=12 + 8 * math.sqrt(cell["articles"]), color=colour, zorder=3)
-                if len(starts) <= 24:
-                    ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
-                                xytext=(4, 4), fontsize=7, color=colour)
+        present = [(start, cell) for start, cell in zip(starts, cells) if cell]
+        # One scatter per size class: an SVG then holds one marker shape per class, not one per point.
+        for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
+            points = [(start, cell["share"]) for start, cell in present if _size_class(cell["articles"]) == size_class]
+            ax.scatter([x for x, _ in points], [y for _, y in points], color=colour, zorder=3, s=8 + 10 * size_class)
+        if len(starts) <= 24:
+            for start, cell in present:
+                ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
+                            xytext=(4, 4), fontsize=7, color=colour)
     # Ticks on period starts for months (AutoDateLocator puts some mid-month on short spans).
     locator = MonthLocator(bymonthday=1, interval=max(1, len(starts) // 12)) if granularity == "month" \
         else AutoDateLocator(minticks=3, maxticks=10)
@@ -257,7 +266,7 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
     ax.set_ylabel(f"share of sentences in '{mpl_safe(frame)}'")
     more = f"; {omitted} smaller outlets not shown" if omitted else ""
     ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity}\n"
-                 f"(numbers: articles in the period; shaded: interval; gaps: no articles{more})",
+                 f"(marker size and number: articles in the period; shaded: interval; gaps: no articles{more})",
                  loc="left", fontsize=9)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax

@@ -250,6 +250,20 @@ def test_html_stays_under_its_limit_by_linking_figures(monkeypatch, figures):
     assert linked.group(1).count("figures/") == len(FIGURE_STEMS) - inlined
 
 
+def test_browser_sample_is_cut_to_keep_the_page_under_its_limit(monkeypatch, figures):
+    report = sample_report()
+    report["browser"]["sentences"] = report["browser"]["sentences"] * 25  # 1000 sentences
+    report["browser"]["shown"] = 1000
+    report["browser"]["total"] = 5000
+    monkeypatch.setattr(render, "HTML_MAX_BYTES", 150_000)
+    page = render_html(report, figures)
+    data = json.loads(re.search(r'id="sentences-data">(.*?)</script>', page, re.DOTALL).group(1))
+    assert 0 < len(data) < 1000
+    assert data == report["browser"]["sentences"][:len(data)]
+    assert f"{len(data)} of 5000 sentences, a random sample; all sentences are in sentences.csv." in page
+    assert len(page.encode("utf-8")) <= 150_000
+
+
 # -- files ----------------------------------------------------------------------------------
 
 

@@ -156,34 +156,42 @@ def render_html(report: dict, figures: dict[str, bytes]) -> str:
     script = browser_script()
     context = _context(report)
     plan = [spec for spec in figure_plan(report) if f"{spec.name}.png" in figures]
+    sentences = report["browser"]["sentences"]
     context.update(
         # Our own constant text (the hash is base64), so it is not escaped into &#39;.
         csp=Markup(f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_hash(script)}; "
                    "base-uri 'none'; form-action 'none'"),
         script=Markup(script),
-        sentences_json=Markup(json_for_script(report["browser"]["sentences"])),
-        browser_outlets=sorted({sentence["outlet"] for sentence in report["browser"]["sentences"]}),
+        browser_outlets=sorted({sentence["outlet"] for sentence in sentences}),
         html_limit_mb=HTML_MAX_BYTES // 1_000_000,
     )
     template = _environment(False).get_template("report.html.j2")
 
-    def page(inlined: set[str]) -> str:
+    def page(inlined: set[str], shown: int) -> str:
         items = [{"name": spec.name, "section": spec.section, "caption": spec.caption,
                   "svg": f"{spec.name}.svg" in figures,
                   "src": _data_uri(figures[f"{spec.name}.png"]) if spec.name in inlined else None}
                  for spec in plan]
         not_inlined = [f"figures/{spec.name}.png" for spec in plan if spec.name not in inlined]
-        return template.render(**context, figures=items, not_inlined=not_inlined)
+        return template.render(**context, figures=items, not_inlined=not_inlined, browser_shown=shown,
+                               sentences_json=Markup(json_for_script(sentences[:shown])))
 
+    # The browser's sample may use what the page without it leaves, less a fifth kept for figures;
+    # past that it is cut (it is a random sample, so its head is one too) and the page says so.
+    room = HTML_MAX_BYTES - len(page(set(), 0).encode("utf-8")) - HTML_MAX_BYTES // 5
+    shown = len(sentences)
+    data_size = len(json_for_script(sentences).encode("utf-8"))
+    if data_size > room:
+        shown = max(0, int(shown * room / data_size) - 1)
     # The page without images, plus room for the note naming every figure, sets the budget.
-    budget = HTML_MAX_BYTES - len(page(set()).encode("utf-8")) - 200 * len(plan)
+    budget = HTML_MAX_BYTES - len(page(set(), shown).encode("utf-8")) - 200 * len(plan)
     inlined = set()
     for spec in plan:
         size = 4 * ((len(figures[f"{spec.name}.png"]) + 2) // 3) + 40
         if size <= budget:
             inlined.add(spec.name)
             budget -= size
-    return page(inlined)
+    return page(inlined, shown)
 
 
 def _data_uri(png: bytes) -> str:
