@@ -183,6 +183,9 @@ def test_figures_are_png_and_svg_pairs_with_slug_names(figures):
         assert re.fullmatch(r"[a-z0-9-]{1,50}\.(png|svg)", name)
         assert len(data) <= plots.FIGURE_MAX_BYTES
         assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data[:2000]
+    assert b"<script" not in figures["heatmap.svg"]
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt; (4 art.)" in figures["heatmap.svg"]
+    assert b"$\\foo$ Daily (3 art.)" in figures["heatmap.svg"]  # literal dollars: no mathtext
     assert [spec.name for spec in figure_plan(sample_report())] == FIGURE_STEMS
 
 
