@@ -1,12 +1,18 @@
 """Matplotlib figures. Each helper draws on a given ``ax`` and returns it; nothing here reads files.
 
-The only module that imports matplotlib (inside functions, with the Agg backend,
-so importing framelens never needs a display).
+The only module that imports matplotlib, always inside functions and never pyplot:
+figures are plain :class:`matplotlib.figure.Figure` objects rendered by the Agg/SVG
+canvases, so importing framelens needs no display and sets no global backend.
+Text from data (outlets, terms, frames) goes through :func:`mpl_safe` so it never
+reaches mathtext.
 """
 from __future__ import annotations
 
 import io
-from typing import Callable, Sequence
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import date
 
 # Okabe–Ito colour-blind-safe palette; the shipped frames get fixed, meaningful colours.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -19,102 +25,278 @@ def frame_colours(frames: Sequence[str]) -> dict[str, str]:
     return {frame: FIXED.get(frame) or spare[i % len(spare)] for i, frame in enumerate(frames)}
 
 
-def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
-    """Draw on a new figure's axes and return it as PNG bytes (no timestamps, so bytes are stable)."""
+# Size caps: a figure is at most this many inches and dots per inch, so no corpus can make
+# one larger than the report allows; strips are an image (one pixel block per sentence),
+# not thousands of vector rectangles.
+MAX_WIDTH_INCHES = 12.0
+MAX_HEIGHT_INCHES = 20.0
+FIGURE_DPI = 110
+FIGURE_MAX_BYTES = 2_000_000
+# Stable metadata (no dates, no software version) so the same report gives the same bytes.
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+# SVG text stays text (editable in a paper's figure tools, and far smaller than glyph paths).
+_RC = {"svg.hashsalt": "framelens", "svg.fonttype": "none", "font.size": 9}
+
+
+def mpl_safe(text) -> str:
+    """Text from data as a matplotlib label: ``$`` escaped so it is never parsed as mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def new_figure(size: tuple[float, float]):
+    """A pyplot-free Figure, clamped to the size caps."""
+    from matplotlib.figure import Figure
+
+    width = min(max(size[0], 3.0), MAX_WIDTH_INCHES)
+    height = min(max(size[1], 2.0), MAX_HEIGHT_INCHES)
+    return Figure(figsize=(width, height), dpi=FIGURE_DPI)
+
+
+def figure_bytes(figure, fmt: str = "png", dpi: float = FIGURE_DPI) -> bytes:
+    """The figure saved as ``png`` or ``svg`` with stable metadata."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": _RC["svg.hashsalt"], "svg.fonttype": _RC["svg.fonttype"]}), \
+            warnings.catch_warnings():
+        # Outlet names in scripts DejaVu lacks draw as boxes; that is not worth a warning per glyph.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return buffer.getvalue()
 
-    figure, ax = plt.subplots(figsize=size, dpi=110)
-    try:
+
+def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
+                  formats: Sequence[str] = ("png", "svg"), max_bytes: int = FIGURE_MAX_BYTES,
+                  **kwargs) -> dict[str, bytes]:
+    """Draw on a new figure's axes once and save it in each format, each at most ``max_bytes``.
+
+    A PNG over the limit is saved again at a lower dpi; an SVG over it gets its plotted
+    content rasterised. A format that still does not fit is left out of the result.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": _RC["font.size"]}):
+        figure = new_figure(size)
+        ax = figure.add_subplot()
         draw(ax, *args, **kwargs)
         figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    result = {}
+    for fmt in formats:
+        data = figure_bytes(figure, fmt)
+        if fmt == "png":
+            dpi = FIGURE_DPI
+            while len(data) > max_bytes and dpi > 40:
+                dpi = int(dpi * 0.7)
+                data = figure_bytes(figure, fmt, dpi)
+        elif len(data) > max_bytes:
+            for axes in figure.axes:
+                for artist in axes.get_children():
+                    artist.set_rasterized(True)
+            data = figure_bytes(figure, fmt)
+        if len(data) <= max_bytes:
+            result[fmt] = data
+    return result
 
 
-def share_bars(ax, outlets, frames, shares, lows, highs):
-    """Stacked horizontal bars of frame shares per outlet.
+def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
+    """Draw on a new figure's axes and return it as PNG bytes (no timestamps, so bytes are stable)."""
+    figure = new_figure(size)
+    ax = figure.add_subplot()
+    draw(ax, *args, **kwargs)
+    figure.tight_layout()
+    return figure_bytes(figure, "png")
 
-    A whisker at the right end of each segment (but the last, whose end is always 100%)
-    spans that frame's 95% interval, drawn from the segment's start; whiskers are
-    staggered vertically so they do not overlap.
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _percent_axis(axis) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def share_dots(ax, rows: Sequence[dict], frame: str, colour: str, corpus: str, omitted: int = 0):
+    """Dot-and-interval chart of one frame: one row per outlet, the share as a dot, its interval as a line.
+
+    ``rows`` are dicts with outlet, share, low, high, articles, sentences, few_articles, drawn
+    top to bottom in the given order; "n = A articles / S sentences" is written beside each.
+    Hollow dots mark outlets with too few articles for an article-level interval.
     """
-    colours = frame_colours(frames)
-    offsets = [0.0] if len(frames) < 3 else list(
-        (i - (len(frames) - 2) / 2) * 0.22 for i in range(len(frames) - 1))
-    for row, outlet in enumerate(outlets):
-        start = 0.0
-        for column, frame in enumerate(frames):
-            share = shares[row][column]
-            ax.barh(row, share, left=start, color=colours[frame], edgecolor="white",
-                    label=frame if row == 0 else None)
-            end = start + share
-            if column < len(frames) - 1:
-                ax.errorbar(end, row + offsets[column % len(offsets)],
-                            xerr=[[share - lows[row][column]], [highs[row][column] - share]],
-                            fmt="none", ecolor="black", elinewidth=1, capsize=3)
-            start = end
-    ax.set_yticks(range(len(outlets)), labels=outlets)
-    ax.invert_yaxis()
+    from matplotlib.transforms import blended_transform_factory
+
+    beside = blended_transform_factory(ax.transAxes, ax.transData)
+    for y, row in enumerate(rows):
+        ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
+        ax.plot([row["share"]], [y], marker="o", markersize=7, color=colour,
+                markerfacecolor="white" if row["few_articles"] else colour, markeredgewidth=1.5)
+        ax.text(1.02, y, f"n = {_count(row['articles'], 'article')} / {_count(row['sentences'], 'sentence')}",
+                transform=beside,
+                va="center", ha="left", fontsize=8, color="#333333")
+    ax.set_yticks(range(len(rows)), labels=[mpl_safe(row["outlet"]) for row in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of the outlet's sentences")
-    ax.set_title("Frame shares per outlet (whiskers: 95% bootstrap interval of each segment's share)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(frames), frameon=False)
+    _percent_axis(ax.xaxis)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(f"share of the outlet's sentences in '{mpl_safe(frame)}': dot, with its interval: line\n"
+                  "(hollow dot: too few articles for an article-level interval)")
+    ax.set_ylabel("outlet")
+    more = f"; {omitted} more outlets not shown" if omitted else ""
+    total = sum(row["sentences"] for row in rows)
+    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet (n = {total} sentences{more})",
+                 loc="left", fontsize=9)
     return ax
 
 
-def share_heatmap(ax, outlets, frames, shares):
-    """Outlet × frame heatmap of shares, values written in the cells."""
+def share_heatmap(ax, outlets: Sequence[str], frames: Sequence[str], shares, counts, articles: Sequence[int],
+                  corpus: str, omitted: int = 0):
+    """Outlet × frame heatmap of shares; each cell reads "41% (n=23)" with n the sentences in that frame."""
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(frames)), labels=frames)
-    ax.set_yticks(range(len(outlets)), labels=outlets)
+    ax.set_xticks(range(len(frames)), labels=[mpl_safe(f) for f in frames])
+    ax.set_yticks(range(len(outlets)), labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles)])
     for row in range(len(outlets)):
         for column in range(len(frames)):
             value = shares[row][column]
-            ax.text(column, row, f"{value:.0%}", ha="center", va="center",
+            ax.text(column, row, f"{value:.0%} (n={counts[row][column]})", ha="center", va="center", fontsize=8,
                     color="white" if value > 0.6 else "black")
-    ax.figure.colorbar(image, ax=ax, label="share of sentences")
-    ax.set_title("Share of each outlet's sentences in each frame")
+    colourbar = ax.figure.colorbar(image, ax=ax, label="share of the outlet's sentences")
+    _percent_axis(colourbar.ax.yaxis)
+    ax.set_xlabel("frame")
+    ax.set_ylabel("outlet (articles)")
+    total = sum(sum(row) for row in counts)
+    more = f"; {omitted} more outlets not shown" if omitted else ""
+    ax.set_title(f"{mpl_safe(corpus)}: share of each outlet's sentences in each frame (n = {total} sentences{more})",
+                 loc="left", fontsize=9)
     return ax
 
 
-def article_strips(ax, articles, frames):
+def article_strips(ax, articles: Sequence[tuple[str, Sequence[str]]], frames: Sequence[str],
+                   colours: dict[str, str], corpus: str, total: int):
     """One row per article, one cell per sentence in reading order, coloured by frame.
 
-    ``articles`` is a list of (label, [frame of sentence 0, frame of sentence 1, ...]).
+    ``articles`` is a list of (row label, [frame of sentence 0, frame of sentence 1, ...]);
+    ``total`` is the number of articles in the corpus (the rows may be a sample). Drawn as
+    one image so the file size does not grow with the number of sentences.
     """
+    import numpy as np
+    from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    colours = frame_colours(frames)
+    width = max((len(sentence_frames) for _, sentence_frames in articles), default=1) or 1
+    grid = np.full((max(len(articles), 1), width), np.nan)
+    position = {frame: i for i, frame in enumerate(frames)}
     for row, (_, sentence_frames) in enumerate(articles):
         for index, frame in enumerate(sentence_frames):
-            ax.barh(row, 1, left=index, color=colours.get(frame, "#ffffff"), edgecolor="white", linewidth=0.5)
-    ax.set_yticks(range(len(articles)), labels=[label for label, _ in articles])
-    ax.invert_yaxis()
+            grid[row, index] = position.get(frame, np.nan)
+    cmap = ListedColormap([colours[f] for f in frames]).with_extremes(bad="#ffffff")
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(frames) - 0.5, aspect="auto",
+              interpolation="nearest", extent=(0, width, len(articles) - 0.5, -0.5))
+    ax.set_yticks(range(len(articles)), labels=[mpl_safe(label) for label, _ in articles], fontsize=7)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("sentence, in reading order")
-    ax.set_title("Where each article turns: the frame of every sentence")
-    ax.legend(handles=[Patch(color=colours[f], label=f) for f in frames], loc="upper center",
-              bbox_to_anchor=(0.5, -0.35), ncol=len(frames), frameon=False)
+    ax.set_ylabel("article (outlet · id)")
+    sample = f"a random sample of {len(articles)} of {total} articles" if len(articles) < total \
+        else f"all {total} articles"
+    ax.set_title(f"{mpl_safe(corpus)}: the frame of every sentence, {sample}", loc="left", fontsize=9)
+    ax.legend(handles=[Patch(color=colours[f], label=mpl_safe(f)) for f in frames], loc="upper center",
+              bbox_to_anchor=(0.5, -0.12 if len(articles) > 20 else -0.25), ncol=len(frames), frameon=False)
     return ax
 
 
-def shares_over_time(ax, periods, series, frame):
-    """Share of one frame per outlet over time periods; ``series`` maps outlet → shares (None = no data)."""
-    for i, (outlet, values) in enumerate(series.items()):
-        points = [(p, v) for p, v in zip(periods, values) if v is not None]
-        ax.plot([p for p, _ in points], [v for _, v in points], marker="o", label=outlet,
-                color=OKABE_ITO[i % len(OKABE_ITO)])
+def _size_class(articles: int) -> int:
+    """1 for one article, 2 for 2–3, 3 for 4–7, ... at most 6: marker area grows with log2 of the articles."""
+    return min(6, max(1, int(articles).bit_length()))
+
+
+def _with_gaps(starts: Sequence[date], values: Sequence, step_days: float) -> tuple[list, list]:
+    """Insert a NaN point wherever consecutive periods are further apart than one step, so lines break there."""
+    xs: list = []
+    ys: list = []
+    for i, (start, value) in enumerate(zip(starts, values)):
+        if i and (start - starts[i - 1]).days > step_days * 1.5:
+            xs.append(starts[i - 1] + (start - starts[i - 1]) / 2)
+            ys.append(math.nan)
+        xs.append(start)
+        ys.append(value)
+    return xs, ys
+
+
+def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict | None]], frame: str,
+                     granularity: str, corpus: str, omitted: int = 0):
+    """Share of one frame per outlet over real dates, one line per outlet.
+
+    ``series`` maps outlet → one cell per period (None where the outlet has no article then;
+    the line breaks there). Marker area grows with the articles in the period, the number is
+    written beside each point, and the interval is shaded where the cell has one.
+    """
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator
+
+    step = 31.0 if granularity == "month" else 7.0
+    for i, (outlet, cells) in enumerate(series.items()):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        share = [c["share"] if c else math.nan for c in cells]
+        low = [c["low"] if c and c.get("low") is not None else math.nan for c in cells]
+        high = [c["high"] if c and c.get("high") is not None else math.nan for c in cells]
+        xs, ys = _with_gaps(starts, share, step)
+        ax.plot(xs, ys, color=colour, linewidth=1.5, label=mpl_safe(outlet))
+        _, lows = _with_gaps(starts, low, step)
+        _, highs = _with_gaps(starts, high, step)
+        ax.fill_between(xs, lows, highs, color=colour, alpha=0.15, linewidth=0)
+        present = [(start, cell) for start, cell in zip(starts, cells) if cell]
+        # One scatter per size class: an SVG then holds one marker shape per class, not one per point.
+        for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
+            points = [(start, cell["share"]) for start, cell in present if _size_class(cell["articles"]) == size_class]
+            ax.scatter([x for x, _ in points], [y for _, y in points], color=colour, zorder=3, s=8 + 10 * size_class)
+        if len(starts) <= 24:
+            for start, cell in present:
+                ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
+                            xytext=(4, 4), fontsize=7, color=colour)
+    # Ticks on period starts for months (AutoDateLocator puts some mid-month on short spans).
+    locator = MonthLocator(bymonthday=1, interval=max(1, len(starts) // 12)) if granularity == "month" \
+        else AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.set_ylim(0, 1)
-    ax.set_ylabel(f"share of sentences: {frame}")
-    ax.set_title(f"Share of '{frame}' sentences per outlet over time")
-    ax.legend(frameon=False)
+    _percent_axis(ax.yaxis)
+    ax.set_xlabel(f"{granularity} (start date)")
+    ax.set_ylabel(f"share of sentences in '{mpl_safe(frame)}'")
+    more = f"; {omitted} smaller outlets not shown" if omitted else ""
+    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity}\n"
+                 f"(marker size and number: articles in the period; shaded: interval; gaps: no articles{more})",
+                 loc="left", fontsize=9)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
+
+def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpus: str):
+    """Keyness in the manner of quanteda's textplot_keyness: z of each term, the outlet against the rest.
+
+    ``terms`` are dicts with term, z, count, count_rest, already limited to |z| ≥ threshold;
+    bars to the right are the outlet's terms, to the left the rest's, the term written at the bar's end.
+    """
+    ordered = sorted(terms, key=lambda t: -t["z"])
+    colours = [OKABE_ITO[0] if t["z"] > 0 else "#999999" for t in ordered]
+    ys = range(len(ordered))
+    ax.barh(ys, [t["z"] for t in ordered], color=colours, height=0.7)
+    for y, t in zip(ys, ordered):
+        ax.text(t["z"] + (0.08 if t["z"] > 0 else -0.08), y, f"{mpl_safe(t['term'])} ({t['count']} vs {t['count_rest']})",
+                va="center", ha="left" if t["z"] > 0 else "right", fontsize=8)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    for edge in (threshold, -threshold):
+        ax.axvline(edge, color="#bbbbbb", linewidth=0.8, linestyle="--")
+    ax.set_yticks([])
+    ax.set_ylim(max(len(ordered), 4) - 0.5, -0.5)
+    reach = max([abs(t["z"]) for t in ordered] + [threshold]) * 1.9
+    ax.set_xlim(-reach if any(t["z"] < 0 for t in ordered) else 0, reach)
+    ax.set_xlabel(f"z of the weighted log-odds ratio (dashed: ±{threshold}); blue: {mpl_safe(outlet)}, grey: the rest")
+    ax.set_ylabel("term (uses: outlet vs rest)")
+    ax.set_title(f"{mpl_safe(corpus)}: distinctive wording of {mpl_safe(outlet)} against the other outlets "
+                 f"(n = {len(ordered)} terms past |z| ≥ {threshold})", loc="left", fontsize=9)
+    return ax
 
 def confusion_heatmap(ax, matrix, labels):
     """Confusion matrix: rows true frame, columns predicted frame, counts in the cells."""

@@ -1,0 +1,123 @@
+"""The report's figures: which ones there are (:func:`figure_plan`) and their PNG + SVG bytes (:func:`make_figures`).
+
+The plan needs no matplotlib, so the renderers know each figure's section and caption
+without drawing; drawing happens in :mod:`framelens.plots`. Figure names are slugs
+built here, never raw outlet or frame names.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+# Bounds that keep every figure readable and under the size limit whatever the corpus.
+MAX_OUTLETS = 40
+MAX_TIME_OUTLETS = 8
+MAX_STRIP_ROWS = 60
+MAX_KEYNESS_TERMS = 20
+
+
+def _slug(text: str, index: int) -> str:  # replaced by files.slug at merge
+    """ASCII [a-z0-9-] form of ``text``, at most 40 characters, then ``-<index>`` so two labels never collide."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+    return f"{slug or 'x'}-{index}"
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure: its file stem, the report section it belongs to, and its caption."""
+
+    name: str
+    section: str
+    caption: str
+
+
+def figure_plan(report: dict) -> list[FigureSpec]:
+    """Every figure the report has, in page order."""
+    plan = []
+    corpus = report["corpus"]["name"]
+    if report["outlets"]:
+        for i, frame in enumerate(report["frames"], 1):
+            plan.append(FigureSpec(f"shares-{_slug(frame, i)}", "shares",
+                                   f"{corpus}: share of '{frame}' per outlet, with its interval and n"))
+        plan.append(FigureSpec("heatmap", "shares", f"{corpus}: outlet × frame shares with the sentences in each cell"))
+    threshold = report["keyness_threshold"]
+    for i, (outlet, terms) in enumerate(report["keyness"].items(), 1):
+        if any(abs(t["z"]) >= threshold for t in terms):
+            plan.append(FigureSpec(f"keyness-{_slug(outlet, i)}", "wording",
+                                   f"{corpus}: distinctive wording of {outlet} against the other outlets"))
+    time = report["time"]
+    if len(time["periods"]) >= 2:
+        for i, frame in enumerate(report["frames"], 1):
+            plan.append(FigureSpec(f"time-{_slug(frame, i)}", "time",
+                                   f"{corpus}: share of '{frame}' per outlet and {time['granularity']}"))
+    strips = report["strips"]
+    if strips["articles"]:
+        shown = min(len(strips["articles"]), MAX_STRIP_ROWS)
+        sample = f"a random sample of {shown} of {strips['total']} articles" if shown < strips["total"] \
+            else f"all {strips['total']} articles"
+        plan.append(FigureSpec("strips", "articles", f"{corpus}: the frame of every sentence, {sample}"))
+    return plan
+
+
+def report_colours(report: dict) -> dict[str, str]:
+    """The codebook's colour per frame, the default palette where the codebook has none."""
+    from ..plots import frame_colours as default_colours
+
+    defaults = default_colours(report["frames"])
+    codebook = report.get("codebook") or {}
+    return {f: (codebook.get(f) or {}).get("color") or defaults[f] for f in report["frames"]}
+
+
+def make_figures(report: dict) -> dict[str, bytes]:
+    """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`."""
+    from .. import plots
+
+    corpus = report["corpus"]["name"]
+    frames = report["frames"]
+    colours = report_colours(report)
+    # Biggest outlets first when there are more than a figure can show.
+    outlets = sorted(report["outlets"], key=lambda r: -r["sentences"])
+    shown, omitted = outlets[:MAX_OUTLETS], max(0, len(outlets) - MAX_OUTLETS)
+    height = 1.4 + 0.32 * len(shown)
+    figures: dict[str, bytes] = {}
+    for spec in figure_plan(report):
+        kind = spec.name.split("-")[0]
+        if kind == "shares":
+            frame = frames[int(spec.name.rsplit("-", 1)[1]) - 1]
+            rows = sorted(({**r["shares"][frame], "outlet": r["outlet"], "articles": r["articles"],
+                            "sentences": r["sentences"], "few_articles": r["few_articles"]} for r in shown),
+                          key=lambda row: -row["share"])
+            images = plots.render_figure(plots.share_dots, rows, frame, colours[frame], corpus, omitted,
+                                         size=(10, height + 0.6))
+        elif kind == "heatmap":
+            images = plots.render_figure(
+                plots.share_heatmap, [r["outlet"] for r in shown], frames,
+                [[r["shares"][f]["share"] for f in frames] for r in shown],
+                [[r["counts"][f] for f in frames] for r in shown], [r["articles"] for r in shown], corpus, omitted,
+                size=(3.5 + 1.9 * len(frames), height))
+        elif kind == "keyness":
+            outlet = list(report["keyness"])[int(spec.name.rsplit("-", 1)[1]) - 1]
+            past = [t for t in report["keyness"][outlet] if abs(t["z"]) >= report["keyness_threshold"]]
+            terms = sorted((t for t in past if t["z"] > 0), key=lambda t: -t["z"])[:MAX_KEYNESS_TERMS] + \
+                sorted((t for t in past if t["z"] < 0), key=lambda t: t["z"])[:MAX_KEYNESS_TERMS]
+            images = plots.render_figure(plots.keyness_bars, terms, outlet, report["keyness_threshold"], corpus,
+                                         size=(9, 2.6 + 0.28 * len(terms)))
+        elif kind == "time":
+            frame = frames[int(spec.name.rsplit("-", 1)[1]) - 1]
+            time = report["time"]
+            starts = [date.fromisoformat(p["start"]) for p in time["periods"]]
+            names = [r["outlet"] for r in outlets][:MAX_TIME_OUTLETS]
+            series = {o: time["series"][frame][o] for o in names if o in time["series"][frame]}
+            images = plots.render_figure(plots.shares_over_time, starts, series, frame, time["granularity"], corpus,
+                                         max(0, len(outlets) - len(series)), size=(10, 4.5))
+        else:
+            articles = [(f"{a['outlet'][:24]} · {a['article_id'][:12]}", a["frames"])
+                        for a in report["strips"]["articles"][:MAX_STRIP_ROWS]]
+            images = plots.render_figure(plots.article_strips, articles, frames, colours, corpus,
+                                         report["strips"]["total"], size=(10, 1.6 + 0.16 * len(articles)))
+        for fmt, data in images.items():
+            figures[f"{spec.name}.{fmt}"] = data
+    return figures
