@@ -20,6 +20,10 @@ from .lexicon import lexicon_predict
 from .training import CVResult, build_pipeline, cross_validate, train
 
 
+# Resamples are drawn in blocks of about this many (resample, group) cells, to bound memory.
+BOOTSTRAP_BLOCK_CELLS = 1_000_000
+
+
 def bootstrap_macro_f1(y_true, y_pred, groups, labels, rng: np.random.Generator, samples: int,
                        level: float = 0.95) -> tuple[float, float]:
     """Percentile interval of macro-F1, resampling whole groups (articles) with replacement.
@@ -28,11 +32,11 @@ def bootstrap_macro_f1(y_true, y_pred, groups, labels, rng: np.random.Generator,
     sentence-level work is repeated; draws the same numbers from ``rng`` as drawing
     one resample at a time.
     """
-    distinct, group_index = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+    distinct, group_index = np.unique(np.asarray(groups), return_inverse=True)
     n_groups = len(distinct)
     per_group = confusion_counts(y_true, y_pred, labels, group_index).reshape(n_groups, -1)
-    # Blocks of resamples bound memory (samples × groups); drawing block by block gives the same numbers.
-    block = max(1, 1_000_000 // n_groups)
+    # Drawing block by block gives the same numbers as drawing all at once, or one resample at a time.
+    block = max(1, BOOTSTRAP_BLOCK_CELLS // n_groups)
     scores = []
     for start in range(0, samples, block):
         size = min(block, samples - start)
