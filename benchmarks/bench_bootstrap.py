@@ -16,11 +16,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the reference loop lives in tests/
 
-from framelens.config import DEFAULT_CONFIG  # noqa: E402
-from framelens.evaluation import bootstrap_macro_f1  # noqa: E402
-from framelens.labels import read_labels  # noqa: E402
-from framelens.training import cross_validate  # noqa: E402
-from tests.test_cv import reference_bootstrap  # noqa: E402
+from framelens.config import DEFAULT_CONFIG
+from framelens.evaluation import bootstrap_macro_f1
+from framelens.labels import read_labels
+from framelens.training import cross_validate
+from tests.test_cv import reference_bootstrap
 
 
 def main(argv=None) -> int:

@@ -12,9 +12,9 @@ that class's probability exceeds the given label's.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -22,8 +22,18 @@ from .config import DEFAULT_CONFIG, Config
 from .cv import fit_and_score, grouped_folds
 from .errors import LabelError
 from .labels import (
-    BOILERPLATE, LabelRow, LabelSet, effective_rows, empty_field_problems, find_label_files, label_problems,
-    read_declared_labels, read_label_rows, repeat_problems, rows_without, unique_rows,
+    BOILERPLATE,
+    LabelRow,
+    LabelSet,
+    effective_rows,
+    empty_field_problems,
+    find_label_files,
+    label_problems,
+    read_declared_labels,
+    read_label_rows,
+    repeat_problems,
+    rows_without,
+    unique_rows,
 )
 from .similarity import similar_pairs
 from .training import pipeline_trainer

@@ -8,7 +8,7 @@ sentences, by minimising their log-loss, and stored in the model card.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -41,8 +41,7 @@ def fit_temperature(logits, y_index: Sequence[int]) -> float:
     from scipy.optimize import minimize_scalar
 
     logits = np.asarray(logits, dtype=float)
-    y_index = np.asarray(y_index, dtype=int)
-    own = logits[np.arange(len(y_index)), y_index]
+    own = logits[np.arange(len(y_index)), np.asarray(y_index, dtype=int)]
     logits, own = logits[np.isfinite(own)], own[np.isfinite(own)]
     if len(own) == 0:
         return 1.0

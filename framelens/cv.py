@@ -7,8 +7,9 @@ every training fold and never scored), unless the caller asks to score them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -118,7 +119,7 @@ def fit_and_score(folds: Folds, labels: Sequence[str], train: Trainer) -> OutOfF
         if pipeline is None:
             continue
         texts = [folds.scored[i].sentence for i in test_index]
-        columns = [labels.index(c) for c in pipeline.classes_]
+        columns = np.array([labels.index(c) for c in pipeline.classes_])
         fold_proba = pipeline.predict_proba(texts)
         proba[np.ix_(test_index, columns)] = fold_proba
         logits[np.ix_(test_index, columns)] = decision_columns(pipeline.decision_function(texts))

@@ -5,6 +5,7 @@ article (or outlet) was held out of the model that scored it.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +13,18 @@ import numpy as np
 from .calibration import brier, calibrate, log_loss, softmax
 from .config import DEFAULT_CONFIG, Config
 from .cv import (
-    confusion_counts, fit_and_score, group_key, grouped_folds, macro_f1, macro_f1_from_counts, majority_label,
+    confusion_counts,
+    fit_and_score,
+    group_key,
+    grouped_folds,
+    macro_f1,
+    macro_f1_from_counts,
+    majority_label,
     per_class_table,
 )
 from .labels import LabelRow, LabelSet, unique_rows
 from .lexicon import lexicon_predict
 from .training import CVResult, build_pipeline, cross_validate, train
-
 
 # Resamples are drawn in blocks of about this many (resample, group) cells, to bound memory.
 BOOTSTRAP_BLOCK_CELLS = 1_000_000
@@ -37,14 +43,14 @@ def bootstrap_macro_f1(y_true, y_pred, groups, labels, rng: np.random.Generator,
     per_group = confusion_counts(y_true, y_pred, labels, group_index).reshape(n_groups, -1)
     # Drawing block by block gives the same numbers as drawing all at once, or one resample at a time.
     block = max(1, BOOTSTRAP_BLOCK_CELLS // n_groups)
-    scores = []
+    blocks = []
     for start in range(0, samples, block):
         size = min(block, samples - start)
         picks = rng.integers(0, n_groups, (size, n_groups))
         times_picked = np.bincount((picks + np.arange(size)[:, None] * n_groups).ravel(),
                                    minlength=size * n_groups).reshape(size, n_groups)
-        scores.append(macro_f1_from_counts((times_picked @ per_group).reshape(size, len(labels), 3)))
-    scores = np.concatenate(scores)
+        blocks.append(macro_f1_from_counts((times_picked @ per_group).reshape(size, len(labels), 3)))
+    scores = np.concatenate(blocks)
     tail = (1 - level) / 2 * 100
     return round(float(np.percentile(scores, tail)), 4), round(float(np.percentile(scores, 100 - tail)), 4)
 
@@ -56,7 +62,7 @@ def reliability(y_true, probabilities, labels, bins: int = 5) -> list[dict]:
     correct = np.array([labels[i] == t for i, t in zip(proba.argmax(axis=1), y_true)])
     edges = np.linspace(1 / len(labels), 1, bins + 1)
     rows = []
-    for low, high in zip(edges[:-1], edges[1:]):
+    for low, high in itertools.pairwise(edges):
         inside = (confidence >= low) & ((confidence < high) | (high == edges[-1]))
         if inside.any():
             rows.append({"bin": [round(float(low), 3), round(float(high), 3)], "n": int(inside.sum()),
@@ -154,19 +160,25 @@ def learning_curve(label_set: LabelSet, config: Config = DEFAULT_CONFIG, fractio
     for fraction in fractions:
         scores: list[float] = []
         sizes: list[int] = []
-
-        def train_on_fraction(pool: list[LabelRow], fold: int):
-            keep = max(int(round(fraction * len(pool))), 2)
-            chosen = [pool[i] for i in sorted(rng.choice(len(pool), keep, replace=False))]
-            if len({r.label for r in chosen}) < 2:
-                return None  # this fold is left out of this repeat
-            sizes.append(keep)
-            pipeline = build_pipeline(config.model, config.random_state)
-            return pipeline.fit([r.sentence for r in chosen], [r.label for r in chosen])
-
+        trainer = _fraction_trainer(fraction, rng, sizes, config)
         for _ in range(repeats if fraction < 1 else 1):
-            oof = fit_and_score(folds, labels, train_on_fraction)
+            oof = fit_and_score(folds, labels, trainer)
             scores.append(round(macro_f1(oof.y_true[oof.done], oof.y_pred[oof.done], labels), 4))
         curve.append({"fraction": fraction, "train_labels": int(np.mean(sizes)),
                       "macro_f1": round(float(np.mean(scores)), 4), "sd": round(float(np.std(scores)), 4)})
     return curve
+
+
+def _fraction_trainer(fraction: float, rng: np.random.Generator, sizes: list[int], config: Config):
+    """A trainer keeping a random ``fraction`` of each training fold (its size goes to ``sizes``)."""
+
+    def train(pool: list[LabelRow], fold: int):
+        keep = max(round(fraction * len(pool)), 2)
+        chosen = [pool[i] for i in sorted(rng.choice(len(pool), keep, replace=False))]
+        if len({r.label for r in chosen}) < 2:
+            return None  # this fold is left out of this repeat
+        sizes.append(keep)
+        pipeline = build_pipeline(config.model, config.random_state)
+        return pipeline.fit([r.sentence for r in chosen], [r.label for r in chosen])
+
+    return train

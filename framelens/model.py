@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -43,7 +43,7 @@ class ModelCard:
         return dict(self.__dict__)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ModelCard":
+    def from_dict(cls, values: dict) -> ModelCard:
         """Inverse of :meth:`as_dict`; unknown keys go to ``extra``."""
         known = set(cls.__dataclass_fields__)
         card = cls(**{k: v for k, v in values.items() if k in known})

@@ -6,7 +6,7 @@ so importing framelens never needs a display).
 from __future__ import annotations
 
 import io
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 # Okabe–Ito colour-blind-safe palette; the shipped frames get fixed, meaningful colours.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]

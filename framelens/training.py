@@ -7,9 +7,9 @@ never scored.
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -19,7 +19,15 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from . import __version__
 from .calibration import calibrate
 from .config import DEFAULT_CONFIG, Config, ModelSettings
-from .cv import OutOfFold, Trainer, fit_and_score, group_key, grouped_folds, macro_f1, per_class_table
+from .cv import (
+    OutOfFold,
+    Trainer,
+    fit_and_score,
+    group_key,
+    grouped_folds,
+    macro_f1,
+    per_class_table,
+)
 from .errors import LabelError
 from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features

@@ -5,12 +5,18 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
+from framelens import evaluation
 from framelens.calibration import calibrate, decision_columns, fit_temperature, softmax
 from framelens.cv import (
-    confusion_counts, fit_and_score, group_key, grouped_folds, macro_f1, majority_label, per_class_table,
+    confusion_counts,
+    fit_and_score,
+    group_key,
+    grouped_folds,
+    macro_f1,
+    majority_label,
+    per_class_table,
 )
 from framelens.errors import LabelError
-from framelens import evaluation
 from framelens.evaluation import bootstrap_macro_f1
 from framelens.labels import read_labels, unique_rows
 

@@ -92,8 +92,8 @@ def test_the_card_keeps_the_calibration_and_predict_proba_uses_it(tiny_labels, c
     assert capsys.readouterr().out.splitlines()[-3:] == [
         "calibration: temperature 0.428, fitted on 12 out-of-fold sentences from 3 held-out articles:",
         "  Brier 0.625 → 0.597, log-loss 1.042 → 1.015",
-        "  share error per article (mean, rmse): counter-hegemony -0.013, 0.191; neutral-report +0.043, 0.175; "
-        "western-concern -0.029, 0.205",
+        ("  share error per article (mean, rmse): counter-hegemony -0.013, 0.191; neutral-report +0.043, 0.175; "
+        "western-concern -0.029, 0.205"),
     ]
     saved = card("m/card.json")["calibration"]
     assert saved == {
