@@ -119,7 +119,7 @@ def shares_over_time(ax, periods, series, frame):
 # Evaluation figures: each builds a matplotlib.figure.Figure (no pyplot state) and returns PNG bytes.
 
 
-def confusion_png(matrix, labels, title: str = "Confusion matrix (out-of-fold, grouped by article)") -> bytes:
+def confusion_png(matrix, labels, title: str) -> bytes:
     """Confusion matrix: rows true frame, columns predicted frame, counts in the cells."""
     import numpy as np
     from sklearn.metrics import ConfusionMatrixDisplay
@@ -156,7 +156,7 @@ def reliability_png(before, after, temperature: float) -> bytes:
     ax.set_ylabel("share correct")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title("Reliability of the model's confidence (out-of-fold)")
+    ax.set_title("Reliability of the model's confidence")
     ax.legend(frameon=False, loc="upper left")
     return _png(figure)
 

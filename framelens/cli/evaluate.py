@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             f"{label} {e['mean']:+.3f}, {e['rmse']:.3f}" for label, e in first["share_error"].items()))
         _per_class(first["per_class"])
         _confusion(first["confusion"], first["labels"])
-    atomic_write_bytes(out / "confusion.png", plots.confusion_png(first["confusion"], first["labels"]))
+    title = "Confusion matrix (held-out file)" if args.test else "Confusion matrix (out-of-fold, grouped by article)"
+    atomic_write_bytes(out / "confusion.png", plots.confusion_png(first["confusion"], first["labels"], title))
     atomic_write_bytes(out / "reliability.png", plots.reliability_png(
         first["reliability"]["before"], first["reliability"]["after"], first["temperature"]))
     if not args.test:
