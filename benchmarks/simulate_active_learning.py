@@ -28,14 +28,13 @@ from dataclasses import replace
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold
 
 from framelens.active import Candidate, rank_candidates
-from framelens.config import Config
-from framelens.labels import read_labels
+from framelens.config import DEFAULT_CONFIG, Config
+from framelens.cv import grouped_folds, macro_f1
+from framelens.labels import read_labels, unique_rows
 from framelens.schema import Sentence
-from framelens.training import build_pipeline, cross_validate, scored_rows
+from framelens.training import build_pipeline, cross_validate
 
 
 def seed_set(rng: np.random.Generator, pool: np.ndarray, y: np.ndarray, size: int) -> list[int]:
@@ -49,15 +48,14 @@ def seed_set(rng: np.random.Generator, pool: np.ndarray, y: np.ndarray, size: in
 def simulate(label_set, config: Config, *, seed_size: int, step: int, runs: int, jobs: int = 1) -> dict:
     """Learning curves (grouped-CV macro-F1 per budget) for active and random order."""
     reference = cross_validate(label_set, config)
-    scored, train_only = scored_rows(label_set)
+    grouped = grouped_folds(unique_rows(label_set), "article", config.cv_folds)
+    scored, train_only, folds = grouped.scored, grouped.train_only, grouped.splits
     texts = np.array([row.sentence for row in scored], dtype=object)
     y = np.array([row.label for row in scored], dtype=object)
-    groups = np.array(reference.groups)
     extra_texts = [row.sentence for row in train_only]
     extra_y = [row.label for row in train_only]
     candidates = [Candidate(Sentence(row.article_id, row.outlet, i, row.sentence), "", "", 0)
                   for i, row in enumerate(scored)]
-    folds = list(GroupKFold(n_splits=reference.n_splits).split(texts, y, groups))
     largest_pool = max(len(train) for train, _ in folds)
     budgets = list(range(seed_size, largest_pool, step)) + [largest_pool]
 
@@ -71,9 +69,7 @@ def simulate(label_set, config: Config, *, seed_size: int, step: int, runs: int,
         for b in range(len(budgets)):
             per_fold = []
             for _, test in folds:
-                present = sorted(set(y[test]))
-                per_fold.append(f1_score(y[test], predictions[b, test], labels=present, average="macro",
-                                         zero_division=0))
+                per_fold.append(macro_f1(y[test], predictions[b, test], reference.labels))
             scores.append(round(float(np.mean(per_fold)), 4))  # as cross_validate rounds it
         return scores
 
@@ -135,9 +131,9 @@ def labels_needed(result: dict, fraction: float, *, for_good: bool) -> dict[str,
 def report(result: dict, fractions=(1.0, 0.95, 0.9)) -> list[str]:
     """Human-readable summary."""
     lines = [
-        f"{result['n_sentences']} sentences, {result['n_folds']} folds grouped by article "
+        (f"{result['n_sentences']} sentences, {result['n_folds']} folds grouped by article "
         f"(training pools {', '.join(map(str, result['pool_sizes']))}); seed set {result['seed_size']}, "
-        f"step {result['step']}, {result['runs']} runs",
+        f"step {result['step']}, {result['runs']} runs"),
         f"full-data grouped-CV macro-F1: {result['reference_macro_f1']:.3f}",
         "",
         "labels  active mean ± sd   random mean ± sd",
@@ -177,13 +173,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed-size", type=int, default=10)
     parser.add_argument("--step", type=int, default=5)
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--diversity-weight", type=float, default=Config().diversity_weight,
+    parser.add_argument("--diversity-weight", type=float, default=DEFAULT_CONFIG.diversity_weight,
                         help="weight of the similarity penalty in the active order (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="runs in parallel (joblib)")
     parser.add_argument("--out", help="also write the curves as JSON here")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    config = replace(Config(), diversity_weight=args.diversity_weight)
+    config = replace(DEFAULT_CONFIG, diversity_weight=args.diversity_weight)
     result = simulate(read_labels(args.labels), config, seed_size=args.seed_size, step=args.step,
                       runs=args.runs, jobs=args.jobs)
     full = [run[-1] for curves in result["curves"].values() for run in curves]

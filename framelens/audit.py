@@ -12,20 +12,31 @@ that class's probability exceeds the given label's.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
-from .config import Config
+from .config import DEFAULT_CONFIG, Config
+from .cv import fit_and_score, grouped_folds
 from .errors import LabelError
 from .labels import (
-    BOILERPLATE, LabelRow, LabelSet, effective_rows, empty_field_problems, find_label_files, label_problems,
-    read_declared_labels, read_label_rows, repeat_problems, rows_without,
+    BOILERPLATE,
+    LabelRow,
+    LabelSet,
+    effective_rows,
+    empty_field_problems,
+    find_label_files,
+    label_problems,
+    read_declared_labels,
+    read_label_rows,
+    repeat_problems,
+    rows_without,
+    unique_rows,
 )
 from .similarity import similar_pairs
-from .training import cross_validate, scored_rows
+from .training import pipeline_trainer
 
 FIX = "fix"
 CHECK = "check"
@@ -63,7 +74,7 @@ class AuditReport:
 
 
 def audit_labels(
-    paths: Iterable[str | Path], config: Config = Config(), *, label_set: Sequence[str] | None = None
+    paths: Iterable[str | Path], config: Config = DEFAULT_CONFIG, *, label_set: Sequence[str] | None = None
 ) -> AuditReport:
     """Audit label files (``undo`` rows applied); never raises for problems in the rows themselves."""
     paths = list(paths)
@@ -117,13 +128,15 @@ def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config)
     """Rows whose label the cross-validated model confidently disputes, most confident first."""
     if len({row.label for row in rows}) < 2:
         return [], "model check skipped: it needs at least two labels"
-    label_set = LabelSet(rows=tuple(rows), labels=tuple(labels))
+    labels = list(labels)
     try:
-        cv = cross_validate(label_set, config, score_authored=True)
+        folds = grouped_folds(unique_rows(LabelSet(rows=tuple(rows), labels=tuple(labels))), "article",
+                              config.cv_folds, score_authored=True)
+        oof = fit_and_score(folds, labels, pipeline_trainer(config.model, config.random_state))
     except LabelError as error:
         return [], f"model check skipped: {error}"
-    scored, _ = scored_rows(label_set, score_authored=True)
-    proba = np.asarray(cv.probabilities)
+    scored = folds.scored
+    proba = np.round(oof.probabilities, 6)  # the precision the disputes were always computed at
     given = np.array([labels.index(row.label) for row in scored])
     thresholds = np.full(len(labels), np.inf)  # a class nobody has is never "confidently" predicted
     for index in range(len(labels)):
@@ -144,9 +157,8 @@ def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config)
                 f"({p_suggested:.2f} vs {p_own:.2f}): {_clip(row.sentence)}")
         for _, row, suggested, p_suggested, p_own in disputes
     ]
-    check = f"model check: {cv.n_splits}-fold cross-validation grouped by article over {cv.n_scored} sentences"
+    check = f"model check: {folds.n_splits}-fold cross-validation grouped by article over {len(scored)} sentences"
     return findings, check
-
 
 
 def _clip(text: str, width: int = 90) -> str:

@@ -82,7 +82,9 @@ class LabelSet:
 
     def groups(self) -> list[str]:
         """Grouping key per row for cross-validation: article id, or file+row when missing."""
-        return [row.article_id or f"{row.file}#{row.row}" for row in self.rows]
+        from .cv import group_key  # cv imports this module
+
+        return [group_key(row, "article") for row in self.rows]
 
 
 @dataclass(frozen=True)

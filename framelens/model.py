@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
+
+from .calibration import decision_columns, softmax
 
 _DIGITS = re.compile(r"\d")
 
@@ -32,6 +34,8 @@ class ModelCard:
     created: str
     framelens_version: str
     artifact_sha256: str = ""
+    # Temperature scaling fitted on grouped-CV out-of-fold logits (training.calibration); None: T = 1.
+    calibration: dict | None = None
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -39,7 +43,7 @@ class ModelCard:
         return dict(self.__dict__)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ModelCard":
+    def from_dict(cls, values: dict) -> ModelCard:
         """Inverse of :meth:`as_dict`; unknown keys go to ``extra``."""
         known = set(cls.__dataclass_fields__)
         card = cls(**{k: v for k, v in values.items() if k in known})
@@ -62,8 +66,22 @@ class FramingModel:
         """Labels in the column order of :meth:`predict_proba`."""
         return [str(c) for c in self.pipeline.classes_]
 
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature recorded in the card (1 when there is none)."""
+        return float(self.card.calibration["temperature"]) if self.card.calibration else 1.0
+
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
-        """Probability of each label (columns in :attr:`classes` order) per sentence."""
+        """Calibrated probability of each label (columns in :attr:`classes` order) per sentence.
+
+        softmax(decision function / T), with T from the card's calibration.
+        """
+        if len(sentences) == 0 or self.temperature == 1.0:
+            return self.raw_predict_proba(sentences)
+        return softmax(decision_columns(self.pipeline.decision_function(list(sentences))), self.temperature)
+
+    def raw_predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """The logistic regression's own probabilities, before temperature scaling."""
         if len(sentences) == 0:
             return np.zeros((0, len(self.classes)))
         return self.pipeline.predict_proba(list(sentences))

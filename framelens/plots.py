@@ -298,43 +298,61 @@ def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpu
                  f"(n = {len(ordered)} terms past |z| ≥ {threshold})", loc="left", fontsize=9)
     return ax
 
-def confusion_heatmap(ax, matrix, labels):
+
+# Evaluation figures: each builds a matplotlib.figure.Figure (no pyplot state) and returns PNG bytes.
+
+
+def confusion_png(matrix, labels, title: str) -> bytes:
     """Confusion matrix: rows true frame, columns predicted frame, counts in the cells."""
-    ax.imshow(matrix, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels=labels, rotation=20)
-    ax.set_yticks(range(len(labels)), labels=labels)
-    peak = max(max(row) for row in matrix) or 1
-    for i, row in enumerate(matrix):
-        for j, value in enumerate(row):
-            ax.text(j, i, str(value), ha="center", va="center", color="white" if value > peak / 2 else "black")
+    import numpy as np
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    figure, ax = _evaluation_figure((6, 5))
+    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(labels)).plot(
+        ax=ax, cmap="Blues", colorbar=False, xticks_rotation=20)
     ax.set_xlabel("predicted frame")
     ax.set_ylabel("true frame")
-    ax.set_title("Confusion matrix (out-of-fold, grouped by article)")
-    return ax
+    ax.set_title(title)
+    return _png(figure)
 
 
-def learning_curve_plot(ax, curve):
+def learning_curve_png(curve) -> bytes:
     """Macro-F1 against the number of training labels, with ±1 sd over repeats."""
-    sizes = [point["train_labels"] for point in curve]
-    scores = [point["macro_f1"] for point in curve]
-    spread = [point["sd"] for point in curve]
-    ax.errorbar(sizes, scores, yerr=spread, marker="o", color=OKABE_ITO[0], capsize=3)
+    figure, ax = _evaluation_figure((6, 4))
+    ax.errorbar([p["train_labels"] for p in curve], [p["macro_f1"] for p in curve], yerr=[p["sd"] for p in curve],
+                marker="o", color=OKABE_ITO[0], capsize=3)
     ax.set_xlabel("training labels per fold")
     ax.set_ylabel("grouped-CV macro-F1")
     ax.set_ylim(0, 1)
     ax.set_title("Learning curve: would more labels help?")
-    return ax
+    return _png(figure)
 
 
-def reliability_plot(ax, rows):
-    """Confidence of the top prediction against how often it is right."""
+def reliability_png(before, after, temperature: float) -> bytes:
+    """Confidence of the top prediction against how often it is right, before and after temperature scaling."""
+    figure, ax = _evaluation_figure((5, 5))
     ax.plot([0, 1], [0, 1], linestyle="--", color="#999999", label="perfect calibration")
-    ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], marker="o", color=OKABE_ITO[1],
-            label="model")
+    for rows, colour, name in ((before, OKABE_ITO[1], "before (T = 1)"),
+                               (after, OKABE_ITO[0], f"after (T = {temperature:.3g})")):
+        ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], marker="o", color=colour, label=name)
     ax.set_xlabel("mean confidence of the top frame")
     ax.set_ylabel("share correct")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title("Reliability of the model's confidence (out-of-fold)")
-    ax.legend(frameon=False)
-    return ax
+    ax.set_title("Reliability of the model's confidence")
+    ax.legend(frameon=False, loc="upper left")
+    return _png(figure)
+
+
+def _evaluation_figure(size: tuple[float, float]):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=size, dpi=110)
+    return figure, figure.subplots()
+
+
+def _png(figure) -> bytes:
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})  # no timestamps: stable bytes
+    return buffer.getvalue()

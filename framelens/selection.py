@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-from sklearn.model_selection import GroupKFold
-
-from .config import Config, ModelSettings
-from .evaluation import macro_f1
-from .labels import LabelSet, unique_rows
+from .config import DEFAULT_CONFIG, Config, ModelSettings
+from .cv import fit_and_score, group_key, grouped_folds, macro_f1
+from .labels import LabelRow, LabelSet, unique_rows
 from .training import build_pipeline, cross_validate
 
 
@@ -27,7 +24,7 @@ def settings_grid(base: ModelSettings) -> list[ModelSettings]:
     return grid
 
 
-def select_settings(label_set: LabelSet, config: Config, grid: list[ModelSettings] | None = None,
+def select_settings(label_set: LabelSet, config: Config = DEFAULT_CONFIG, grid: list[ModelSettings] | None = None,
                     inner_folds: int = 4) -> tuple[ModelSettings, float]:
     """The grid point with the best grouped-CV pooled macro-F1 on ``label_set`` (and that score)."""
     grid = grid or settings_grid(config.model)
@@ -39,25 +36,20 @@ def select_settings(label_set: LabelSet, config: Config, grid: list[ModelSetting
     return best[2], best[0]
 
 
-def nested_score(label_set: LabelSet, config: Config, grid: list[ModelSettings] | None = None) -> dict:
+def nested_score(label_set: LabelSet, config: Config = DEFAULT_CONFIG, grid: list[ModelSettings] | None = None) -> dict:
     """Outer grouped CV around :func:`select_settings`; returns the nested macro-F1 and the choices made."""
-    rows = unique_rows(label_set)
-    scored = [r for r in rows if not r.authored]
-    authored = [r for r in rows if r.authored]
-    groups = np.array([r.article_id or f"{r.file}#{r.row}" for r in scored])
-    folds = min(config.cv_folds, len(set(groups)))
-    y_true, y_pred, fold_scores, choices = [], [], [], []
-    for train_index, test_index in GroupKFold(n_splits=folds).split(scored, groups=groups):
-        inner = LabelSet(rows=tuple([scored[i] for i in train_index] + authored), labels=label_set.labels,
-                         files=label_set.files)
-        settings, _ = select_settings(inner, config, grid, inner_folds=min(4, len(set(groups[train_index]))))
-        pipeline = build_pipeline(settings, config.random_state)
-        pipeline.fit([r.sentence for r in inner.rows], [r.label for r in inner.rows])
-        truth = [scored[i].label for i in test_index]
-        guess = list(pipeline.predict([scored[i].sentence for i in test_index]))
-        y_true += truth
-        y_pred += guess
-        fold_scores.append(macro_f1(truth, guess, list(label_set.labels)))
+    folds = grouped_folds(unique_rows(label_set), "article", config.cv_folds)
+    choices = []
+
+    def select_and_fit(rows: list[LabelRow], fold: int):
+        inner = LabelSet(rows=tuple(rows), labels=label_set.labels, files=label_set.files)
+        inner_groups = {group_key(row, "article") for row in rows if not row.authored}
+        settings, _ = select_settings(inner, config, grid, inner_folds=min(4, len(inner_groups)))
         choices.append(settings.as_dict())
-    return {"nested_macro_f1": macro_f1(y_true, y_pred, list(label_set.labels)),
-            "fold_macro_f1": fold_scores, "outer_folds": folds, "choices": choices}
+        pipeline = build_pipeline(settings, config.random_state)
+        return pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
+
+    oof = fit_and_score(folds, label_set.labels, select_and_fit)
+    return {"nested_macro_f1": round(macro_f1(oof.y_true, oof.y_pred, label_set.labels), 4),
+            "fold_macro_f1": [round(score, 4) for score in oof.fold_macro_f1], "outer_folds": folds.n_splits,
+            "choices": choices}

@@ -7,19 +7,27 @@ never scored.
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import __version__
-from .config import Config, ModelSettings
+from .calibration import calibrate
+from .config import DEFAULT_CONFIG, Config, ModelSettings
+from .cv import (
+    OutOfFold,
+    Trainer,
+    fit_and_score,
+    group_key,
+    grouped_folds,
+    macro_f1,
+    per_class_table,
+)
 from .errors import LabelError
 from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features
@@ -67,7 +75,11 @@ def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
 
 @dataclass(frozen=True)
 class CVResult:
-    """Grouped cross-validation scores; only non-authored sentences are scored."""
+    """Grouped cross-validation scores; only non-authored sentences are scored.
+
+    ``majority`` is the majority-class baseline's prediction per sentence (the most
+    frequent label of the training fold that scored it); ``logits`` the decision function.
+    """
 
     group_by: str
     n_splits: int
@@ -85,18 +97,21 @@ class CVResult:
     probabilities: list[list[float]]
     groups: list[str]
     texts: list[str] = field(default_factory=list)
+    logits: list[list[float]] = field(default_factory=list)
+    majority: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         """The scores without the per-sentence arrays (what the model card keeps)."""
         values = asdict(self)
-        for key in ("y_true", "y_pred", "probabilities", "groups", "texts"):
+        for key in ("y_true", "y_pred", "probabilities", "groups", "texts", "logits", "majority", "articles"):
             values.pop(key)
         return values
 
 
 def cross_validate(
     label_set: LabelSet,
-    config: Config = Config(),
+    config: Config = DEFAULT_CONFIG,
     *,
     group_by: str = "article",
     settings: ModelSettings | None = None,
@@ -109,114 +124,66 @@ def cross_validate(
     ``score_authored`` (the label audit wants an out-of-fold view of every
     row). Raises :class:`LabelError` when there are fewer than two groups to split.
     """
-    settings = settings or config.model
-    scored, train_only = scored_rows(label_set, score_authored=score_authored)
-    groups = np.array([_group(row, group_by) for row in scored])
-    distinct = sorted(set(groups))
-    if len(distinct) < 2:
-        raise LabelError(
-            f"cross-validation needs sentences from at least two {group_by}s that are not authored; "
-            f"found {len(distinct)}"
-        )
-    folds = min(n_splits or config.cv_folds, len(distinct))
-    texts = np.array([row.sentence for row in scored], dtype=object)
-    y = np.array([row.label for row in scored], dtype=object)
-    extra_texts = [row.sentence for row in train_only]
-    extra_y = [row.label for row in train_only]
-    labels = list(label_set.labels)
-
-    y_pred = np.empty(len(scored), dtype=object)
-    proba = np.zeros((len(scored), len(labels)))
-    fold_scores = []
-    for train_index, test_index in GroupKFold(n_splits=folds).split(texts, y, groups):
-        train_texts = list(texts[train_index]) + extra_texts
-        train_y = list(y[train_index]) + extra_y
-        if len(set(train_y)) < 2:
-            raise LabelError(
-                f"cross-validation needs at least two labels in every training fold; without "
-                f"{', '.join(sorted(set(groups[test_index])))} only '{train_y[0]}' is left"
-            )
-        pipeline = build_pipeline(settings, config.random_state)
-        pipeline.fit(train_texts, train_y)
-        fold_proba = pipeline.predict_proba(list(texts[test_index]))
-        columns = [labels.index(c) for c in pipeline.classes_]
-        proba[np.ix_(test_index, columns)] = fold_proba
-        y_pred[test_index] = pipeline.classes_[fold_proba.argmax(axis=1)]
-        present = sorted(set(y[test_index]))
-        fold_scores.append(
-            float(f1_score(y[test_index], y_pred[test_index], labels=present, average="macro", zero_division=0))
-        )
-    return score_predictions(
-        list(y), list(y_pred), proba, labels, group_by=group_by, n_splits=folds,
-        fold_macro_f1=fold_scores, groups=list(groups), n_train_only=len(train_only), texts=list(texts),
-    )
+    folds = grouped_folds(unique_rows(label_set), group_by, n_splits or config.cv_folds,
+                          score_authored=score_authored)
+    return cv_result(fit_and_score(folds, label_set.labels, pipeline_trainer(settings or config.model,
+                                                                               config.random_state)))
 
 
-def scored_rows(label_set: LabelSet, *, score_authored: bool = False) -> tuple[list[LabelRow], list[LabelRow]]:
-    """The rows :func:`cross_validate` scores, in the order of its arrays, and those that only train."""
-    rows = unique_rows(label_set)
-    if score_authored:
-        return rows, []
-    return [row for row in rows if not row.authored], [row for row in rows if row.authored]
+def pipeline_trainer(settings: ModelSettings, random_state: int) -> Trainer:
+    """A :func:`~framelens.cv.fit_and_score` trainer fitting the standard pipeline on the training rows."""
+
+    def train(rows: list[LabelRow], fold: int) -> Pipeline:
+        pipeline = build_pipeline(settings, random_state)
+        return pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
+
+    return train
 
 
-def score_predictions(
-    y_true: list[str],
-    y_pred: list[str],
-    proba: np.ndarray,
-    labels: list[str],
-    *,
-    group_by: str,
-    n_splits: int,
-    fold_macro_f1: list[float],
-    groups: list[str],
-    n_train_only: int = 0,
-    texts: list[str] | None = None,
-) -> CVResult:
-    """Pool out-of-fold (or held-out) predictions into a :class:`CVResult`."""
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0
-    )
-    per_class = {
-        label: {
-            "precision": round(float(p), 4),
-            "recall": round(float(r), 4),
-            "f1": round(float(f), 4),
-            "support": int(s),
-        }
-        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
-    }
-    present = [label for label in labels if label in set(y_true)]
-    scores = np.array(fold_macro_f1, dtype=float)
+def cv_result(oof: OutOfFold) -> CVResult:
+    """Pool out-of-fold predictions into a :class:`CVResult`."""
+    from sklearn.metrics import confusion_matrix
+
+    done = oof.done
+    y_true, y_pred = list(oof.y_true[done]), list(oof.y_pred[done])
+    scored = [row for row, kept in zip(oof.folds.scored, done) if kept]
+    scores = np.array(oof.fold_macro_f1, dtype=float)
     return CVResult(
-        group_by=group_by,
-        n_splits=n_splits,
-        labels=labels,
+        group_by=oof.folds.group_by,
+        n_splits=oof.folds.n_splits,
+        labels=oof.labels,
         fold_macro_f1=[round(float(s), 4) for s in scores],
         macro_f1_mean=round(float(scores.mean()), 4),
         macro_f1_sd=round(float(scores.std(ddof=1)) if len(scores) > 1 else 0.0, 4),
-        pooled_macro_f1=round(float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0)), 4),
-        per_class=per_class,
-        confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        pooled_macro_f1=round(macro_f1(y_true, y_pred, oof.labels), 4),
+        per_class=per_class_table(y_true, y_pred, oof.labels),
+        confusion=confusion_matrix(y_true, y_pred, labels=oof.labels).tolist(),
         n_scored=len(y_true),
-        n_train_only=n_train_only,
-        y_true=list(y_true),
-        y_pred=list(y_pred),
-        probabilities=np.round(proba, 6).tolist(),
-        groups=list(groups),
-        texts=list(texts or []),
+        n_train_only=len(oof.folds.train_only),
+        y_true=y_true,
+        y_pred=y_pred,
+        probabilities=np.round(oof.probabilities[done], 6).tolist(),
+        groups=list(oof.folds.groups[done]),
+        texts=[row.sentence for row in scored],
+        logits=oof.logits[done].tolist(),
+        majority=list(oof.majority[done]),
+        articles=[group_key(row, "article") for row in scored],
     )
 
 
 def fit(
     label_set: LabelSet,
-    config: Config = Config(),
+    config: Config = DEFAULT_CONFIG,
     *,
     cv: CVResult | None = None,
     settings: ModelSettings | None = None,
     training_files: list[str] | None = None,
 ) -> FramingModel:
-    """Fit the pipeline on every row (authored included) and describe it in a card."""
+    """Fit the pipeline on every row (authored included) and describe it in a card.
+
+    With ``cv`` (grouped by article), the card keeps its scores and the temperature
+    fitted on its out-of-fold logits; without, the model is uncalibrated (T = 1).
+    """
     settings = settings or config.model
     rows = unique_rows(label_set)
     pipeline = build_pipeline(settings, config.random_state)
@@ -226,12 +193,13 @@ def fit(
         labels=[str(c) for c in pipeline.classes_],
         label_counts=counts,
         n_sentences=len(rows),
-        n_articles=len({_group(row, "article") for row in rows if not row.authored}),
+        n_articles=len({group_key(row, "article") for row in rows if not row.authored}),
         n_authored=sum(1 for row in rows if row.authored),
         settings={"model": settings.as_dict(), "cv_folds": config.cv_folds, "random_state": config.random_state},
         training_data_sha256=label_set.sha256(),
         training_files=list(training_files or label_set.files),
         cv=cv.summary() if cv else None,
+        calibration=calibration(cv) if cv else None,
         library_versions=library_versions(),
         created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         framelens_version=__version__,
@@ -241,7 +209,7 @@ def fit(
 
 def train(
     label_set: LabelSet,
-    config: Config = Config(),
+    config: Config = DEFAULT_CONFIG,
     *,
     run_cv: bool = True,
     on_step: Callable[[str], None] | None = None,
@@ -275,7 +243,6 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def _group(row: LabelRow, group_by: str) -> str:
-    if group_by == "outlet":
-        return row.outlet or row.article_id or f"{row.file}#{row.row}"
-    return row.article_id or f"{row.file}#{row.row}"
+def calibration(cv: CVResult) -> dict:
+    """The model card's ``calibration``: temperature scaling fitted on the out-of-fold logits of ``cv``."""
+    return calibrate(cv.y_true, cv.logits, cv.articles, cv.labels)

@@ -52,8 +52,8 @@ def test_clean_file_exits_0(labels_dir, capsys):
     write_labels(labels_dir / "clean.csv", clean_rows())
     assert main(["audit", str(labels_dir)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"{labels_dir}/clean.csv: 63 rows, 0 boilerplate; classes: western-concern 21, counter-hegemony 21, "
-        "neutral-report 21",
+        (f"{labels_dir}/clean.csv: 63 rows, 0 boilerplate; classes: western-concern 21, counter-hegemony 21, "
+        "neutral-report 21"),
         "model check: 4-fold cross-validation grouped by article over 63 sentences",
         "no problems found",
     ]
@@ -71,13 +71,13 @@ def test_planted_duplicate_conflict_and_mislabel(labels_dir, capsys):
         f"{path}: 65 rows, 0 boilerplate; classes: western-concern 20, counter-hegemony 21, neutral-report 22",
         "model check: 4-fold cross-validation grouped by article over 63 sentences",
         "must fix (2):",
-        f"  {path}, row 65: the same sentence is already labelled 'counter-hegemony' at {path}, row 31; "
-        "delete one of them",
-        f"  {path}, row 66: the same sentence is labelled 'counter-hegemony' at {path}, row 41 and "
-        "'western-concern' here; keep one label",
+        (f"  {path}, row 65: the same sentence is already labelled 'counter-hegemony' at {path}, row 31; "
+        "delete one of them"),
+        (f"  {path}, row 66: the same sentence is labelled 'counter-hegemony' at {path}, row 41 and "
+        "'western-concern' here; keep one label"),
         "to check (1):",
-        f"  {path}, row 6: labelled 'neutral-report' but the cross-validated model says 'western-concern' "
-        "(0.90 vs 0.06): \"NATO officials fear Moscow will fuel escalation in the Caucasus region with missiles and…\"",
+        (f"  {path}, row 6: labelled 'neutral-report' but the cross-validated model says 'western-concern' "
+        "(0.90 vs 0.06): \"NATO officials fear Moscow will fuel escalation in the Caucasus region with missiles and…\""),
     ]
 
 
@@ -107,10 +107,10 @@ def test_collects_every_problem_instead_of_stopping(labels_dir, capsys):
         "must fix (4):",
         f"  {path}, row 3: empty sentence; fill it in or delete the row",
         f"  {path}, row 7: empty label; give the sentence a label or delete the row",
-        f"  {path}, row 4: label 'counter-hegemny' is not in the declared set "
-        "(counter-hegemony, neutral-report, western-concern); did you mean 'counter-hegemony'?",
-        f"  {path}, row 5: the same sentence is labelled 'neutral-report' at {path}, row 2 and 'western-concern' "
-        "here; keep one label",
+        (f"  {path}, row 4: label 'counter-hegemny' is not in the declared set "
+        "(counter-hegemony, neutral-report, western-concern); did you mean 'counter-hegemony'?"),
+        (f"  {path}, row 5: the same sentence is labelled 'neutral-report' at {path}, row 2 and 'western-concern' "
+        "here; keep one label"),
         "to check (3):",
         "  class 'western-concern' has 0 sentences (fewer than 20); label more of it",
         "  class 'counter-hegemony' has 0 sentences (fewer than 20); label more of it",
@@ -128,8 +128,8 @@ def test_near_duplicates_and_undo_rows(tmp_path):
     ])
     findings = [f for f in audit_labels([path]).findings if f.kind != "balance"]
     assert [str(f) for f in findings if f.kind == "near-duplicate"] == [
-        f"{path}, row 3: nearly the same sentence as {path}, row 2 (similarity 1.00), labelled 'western-concern' "
-        "there and 'counter-hegemony' here; check which is right",
+        (f"{path}, row 3: nearly the same sentence as {path}, row 2 (similarity 1.00), labelled 'western-concern' "
+        "there and 'counter-hegemony' here; check which is right"),
     ]
     assert not [f for f in findings if f.severity == "fix"]  # the undo row withdrew row 4: no conflict
 

@@ -30,7 +30,8 @@ def test_train_prints_grouped_cv_and_writes_model(tiny_labels, capsys):
     assert lines[0] == ("cross-validation grouped by article (3 folds, 12 scored sentences; "
                         "0 authored sentences train only):")
     assert lines[1].startswith("  macro-F1 ") and "(mean ± sd over folds); pooled" in lines[1]
-    assert [line.split()[0] for line in lines[2:]] == ["counter-hegemony", "neutral-report", "western-concern"]
+    assert [line.split()[0] for line in lines[2:5]] == ["counter-hegemony", "neutral-report", "western-concern"]
+    assert lines[5] == "calibration: temperature 0.428, fitted on 12 out-of-fold sentences from 3 held-out articles:"
     assert err.splitlines()[-2:] == [
         "framelens: trained on 12 sentences (counter-hegemony 4, neutral-report 4, western-concern 4); "
         "0 authored, 3 articles",

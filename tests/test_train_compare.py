@@ -2,7 +2,11 @@
 import json
 from pathlib import Path
 
+import pytest
+
+from framelens.calibration import softmax
 from framelens.cli import main
+from framelens.model import ModelCard
 from framelens.persistence import load_model
 
 from .conftest import write_labels
@@ -62,7 +66,13 @@ def test_comparison_without_cross_validation(tmp_path, capsys):
     assert main(["train", str(one_article), "--model", "m"]) == 0
     two = write_labels(tmp_path / "two.csv", [("b", "", "Three.", "pro"), ("b", "", "Four.", "con")])
     assert main(["train", str(one_article), str(two), "--model", "m"]) == 0
-    assert capsys.readouterr().out.splitlines()[-3:] == [
+    assert card("m/previous/card.json")["calibration"] is None  # one article: no CV, no temperature
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "cross-validation: skipped (labels need at least two articles that are not authored)",
+        "calibration: none (it needs cross-validation); probabilities are the logistic regression's own",
+    ]
+    assert out[-3:] == [
         f"compared with the previous model (trained {card('m/previous/card.json')['created']}):",
         "  sentences 2 → 4 (con +1, pro +1)",
         "  macro-F1: no cross-validation for the previous model, nothing to compare",
@@ -75,3 +85,33 @@ def test_rollback_without_a_previous_model(tiny_labels, capsys):
     assert main(["train", "--rollback", "--model", "m"]) == 2
     assert capsys.readouterr().err == "framelens: error: m/previous: no previous model to roll back to\n"
     assert card("m/card.json")["n_sentences"] == 12
+
+
+def test_the_card_keeps_the_calibration_and_predict_proba_uses_it(tiny_labels, capsys):
+    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "calibration: temperature 0.428, fitted on 12 out-of-fold sentences from 3 held-out articles:",
+        "  Brier 0.625 → 0.597, log-loss 1.042 → 1.015",
+        ("  share error per article (mean, rmse): counter-hegemony -0.013, 0.191; neutral-report +0.043, 0.175; "
+        "western-concern -0.029, 0.205"),
+    ]
+    saved = card("m/card.json")["calibration"]
+    assert saved == {
+        "method": "temperature", "temperature": 0.4281,
+        "fitted_on": "12 out-of-fold sentences from 3 held-out articles",
+        "brier": {"before": 0.6249, "after": 0.5971}, "log_loss": {"before": 1.0419, "after": 1.0151},
+        "share_error": {"counter-hegemony": {"articles": 3, "mean": -0.0131, "rmse": 0.1908},
+                        "neutral-report": {"articles": 3, "mean": 0.0426, "rmse": 0.1751},
+                        "western-concern": {"articles": 3, "mean": -0.0295, "rmse": 0.2052}},
+    }
+    model = load_model("m")
+    assert (model.card.calibration, model.temperature, model.card.extra) == (saved, 0.4281, {})
+    sentences = ["Putin hailed the pact as a blow to Western hegemony.", "The treaty has 47 articles."]
+    raw, calibrated = model.raw_predict_proba(sentences), model.predict_proba(sentences)
+    logits = model.pipeline.decision_function(sentences)
+    assert raw == pytest.approx(softmax(logits))
+    assert calibrated == pytest.approx(softmax(logits / 0.4281))
+    assert (calibrated.argmax(axis=1) == raw.argmax(axis=1)).all() and (calibrated.max(axis=1) > raw.max(axis=1)).all()
+    assert model.predict_proba([]).shape == (0, 3)
+    without = ModelCard.from_dict({k: v for k, v in card("m/card.json").items() if k != "calibration"})
+    assert (without.calibration, without.extra) == (None, {})  # a card written before calibration existed

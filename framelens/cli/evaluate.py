@@ -5,12 +5,6 @@ import argparse
 import json
 from pathlib import Path
 
-from .. import plots
-from ..config import Config
-from ..evaluation import evaluate_scheme, learning_curve, score_held_out
-from ..labels import read_labels
-from ..persistence import atomic_write_bytes, atomic_write_text
-from ..selection import nested_score
 from .common import DEFAULT_LABELS, say
 
 
@@ -29,7 +23,14 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config()
+    # Imported here so that `framelens --help` does not load scikit-learn.
+    from .. import plots
+    from ..config import DEFAULT_CONFIG as config
+    from ..evaluation import evaluate_scheme, learning_curve, score_held_out
+    from ..labels import read_labels
+    from ..persistence import atomic_write_bytes, atomic_write_text
+    from ..selection import nested_score
+
     label_set = read_labels(args.labels)
     out = Path(args.out)
     results: dict = {"training_labels": label_set.counts(),
@@ -38,33 +39,39 @@ def run(args: argparse.Namespace) -> int:
         test_set = read_labels([args.test], label_set=label_set.labels)
         held = score_held_out(label_set, test_set, config)
         results["held_out"] = held
-        print(_line("held-out file", held["macro_f1"], held["interval_95"], held["baselines"], held["brier"]))
+        print(HEADER)
+        print(_line("held-out file", held))
+        print(f"calibration: T = {held['temperature']:.3f} from the training labels' grouped CV, "
+              "scored on the held-out file")
         _per_class(held["per_class"])
         _confusion(held["confusion"], held["labels"])
-        atomic_write_bytes(out / "confusion.png", plots.png_bytes(plots.confusion_heatmap, held["confusion"],
-                                                                  held["labels"], size=(6, 5)))
+        first = held
     else:
         schemes = [evaluate_scheme(label_set, "article", config)]
         outlets = {r.outlet for r in label_set.rows if not r.authored and r.outlet}
         if len(outlets) >= 2:
             schemes.append(evaluate_scheme(label_set, "outlet", config, n_splits=len(outlets)))
-        print(f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8} {'lexicon':>8} {'Brier':>6}")
-        for scheme in schemes:
-            s = scheme.summary()
-            print(_line(scheme.name, s["macro_f1"], s["interval_95"], s["baselines"], s["brier"]))
-        first = schemes[0].summary()
+        results["schemes"] = [scheme.summary() for scheme in schemes]
+        print(HEADER)
+        for summary in results["schemes"]:
+            print(_line(summary["scheme"], summary))
+        first = results["schemes"][0]
+        print(f"calibration: T = {first['temperature']:.3f} fitted on the out-of-fold logits it is scored on "
+              f"({first['scheme']})")
+        print("share error per article, calibrated (mean, rmse): " + "; ".join(
+            f"{label} {e['mean']:+.3f}, {e['rmse']:.3f}" for label, e in first["share_error"].items()))
         _per_class(first["per_class"])
         _confusion(first["confusion"], first["labels"])
-        results["schemes"] = [scheme.summary() for scheme in schemes]
-        atomic_write_bytes(out / "confusion.png", plots.png_bytes(plots.confusion_heatmap, first["confusion"],
-                                                                  first["labels"], size=(6, 5)))
-        atomic_write_bytes(out / "reliability.png", plots.png_bytes(plots.reliability_plot, first["reliability"],
-                                                                    size=(5, 5)))
+    title = "Confusion matrix (held-out file)" if args.test else "Confusion matrix (out-of-fold, grouped by article)"
+    atomic_write_bytes(out / "confusion.png", plots.confusion_png(first["confusion"], first["labels"], title))
+    atomic_write_bytes(out / "reliability.png", plots.reliability_png(
+        first["reliability"]["before"], first["reliability"]["after"], first["temperature"]))
+    if not args.test:
         if not args.no_curve:
             curve = learning_curve(label_set, config)
             results["learning_curve"] = curve
             print("learning curve: " + ", ".join(f"{p['train_labels']} labels {p['macro_f1']:.3f}" for p in curve))
-            atomic_write_bytes(out / "learning_curve.png", plots.png_bytes(plots.learning_curve_plot, curve, size=(6, 4)))
+            atomic_write_bytes(out / "learning_curve.png", plots.learning_curve_png(curve))
         if args.nested:
             nested = nested_score(label_set, config)
             results["nested"] = nested
@@ -74,9 +81,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _line(name, score, interval, baselines, brier) -> str:
-    ci = f"{score:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]"
-    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f} {baselines['lexicon']:>8.3f} {brier:>6.3f}"
+HEADER = (f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8} {'lexicon':>8} "
+          f"{'Brier T=1 → T':>15} {'log-loss T=1 → T':>17}")
+
+
+def _line(name: str, scores: dict) -> str:
+    """One scheme: macro-F1 with its interval, the baselines, Brier and log-loss before → after calibration."""
+    low, high = scores["interval_95"]
+    ci = f"{scores['macro_f1']:.3f} [{low:.3f}, {high:.3f}]"
+    brier = f"{scores['brier']['before']:.3f} → {scores['brier']['after']:.3f}"
+    log_loss = f"{scores['log_loss']['before']:.3f} → {scores['log_loss']['after']:.3f}"
+    baselines = scores["baselines"]
+    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f} {baselines['lexicon']:>8.3f} {brier:>15} {log_loss:>17}"
 
 
 def _per_class(per_class: dict) -> None:

@@ -4,10 +4,16 @@ from __future__ import annotations
 import argparse
 
 from ..changes import describe_change
-from ..config import Config
+from ..config import DEFAULT_CONFIG
 from ..errors import ModelError
 from ..persistence import PREVIOUS, read_card, restore_previous
-from .common import DEFAULT_LABELS, DEFAULT_MODEL_DIR, add_model_option, say, train_and_save
+from .common import (
+    DEFAULT_LABELS,
+    DEFAULT_MODEL_DIR,
+    add_model_option,
+    say,
+    train_and_save,
+)
 
 
 def register(subparsers) -> None:
@@ -26,7 +32,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config()
+    config = DEFAULT_CONFIG
     model_dir = args.model or DEFAULT_MODEL_DIR
     if args.rollback:
         return rollback(model_dir)
@@ -40,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{label} {n}" for label, n in card.label_counts.items())
     say(f"trained on {card.n_sentences} sentences ({counts}); {card.n_authored} authored, "
         f"{card.n_articles} articles")
-    for line in cv_lines(cv):
+    for line in cv_lines(cv) + calibration_lines(card.calibration):
         print(line)
     for line in describe_change(previous, card) if previous else []:
         print(line)
@@ -72,8 +78,8 @@ def cv_lines(cv) -> list[str]:
     if cv is None:
         return ["cross-validation: skipped (labels need at least two articles that are not authored)"]
     lines = [
-        f"cross-validation grouped by {cv.group_by} ({cv.n_splits} folds, {cv.n_scored} scored sentences; "
-        f"{cv.n_train_only} authored sentences train only):",
+        (f"cross-validation grouped by {cv.group_by} ({cv.n_splits} folds, {cv.n_scored} scored sentences; "
+        f"{cv.n_train_only} authored sentences train only):"),
         f"  macro-F1 {cv.macro_f1_mean:.3f} ± {cv.macro_f1_sd:.3f} (mean ± sd over folds); pooled {cv.pooled_macro_f1:.3f}",
     ]
     width = max(len(label) for label in cv.labels)
@@ -84,3 +90,17 @@ def cv_lines(cv) -> list[str]:
             f"recall {scores['recall']:.3f}  n={scores['support']}"
         )
     return lines
+
+
+def calibration_lines(calibration: dict | None) -> list[str]:
+    """Human-readable summary of the card's temperature scaling."""
+    if calibration is None:
+        return ["calibration: none (it needs cross-validation); probabilities are the logistic regression's own"]
+    brier, log_loss = calibration["brier"], calibration["log_loss"]
+    return [
+        f"calibration: temperature {calibration['temperature']:.3f}, fitted on {calibration['fitted_on']}:",
+        (f"  Brier {brier['before']:.3f} → {brier['after']:.3f}, log-loss {log_loss['before']:.3f} → "
+        f"{log_loss['after']:.3f}"),
+        "  share error per article (mean, rmse): " + "; ".join(
+            f"{label} {e['mean']:+.3f}, {e['rmse']:.3f}" for label, e in calibration["share_error"].items()),
+    ]
