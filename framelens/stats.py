@@ -39,6 +39,7 @@ def share_intervals(
     samples: int,
     level: float = 0.95,
     resample_articles: bool = True,
+    error_articles: int | None = None,
 ) -> list[ShareInterval]:
     """Calibrated frame shares of one outlet with intervals for sampling and classification error.
 
@@ -52,9 +53,12 @@ def share_intervals(
     2. draws every sentence's frame from its calibrated probabilities (one multinomial
        over the replicate's sentences with their mean probabilities, which is slightly
        wider than per-sentence draws);
-    3. adds a shared error per frame, normal with sd ``error_sd[frame]``: the part of the
+    3. adds a shared error per frame with scale ``error_sd[frame]``: the part of the
        classifier's share error on held-out articles that independent sentence draws do
        not explain (errors that run through a whole outlet, such as an unfamiliar style).
+       That scale was estimated from ``error_articles`` held-out articles, so the error is
+       drawn from Student's t with that many degrees of freedom (normal when unknown):
+       a scale measured on five articles is itself uncertain, and the interval says so.
 
     Percentile intervals, clipped to [0, 1]. A frame no sentence was given still has a
     positive upper bound, since calibrated probabilities are never exactly zero.
@@ -82,7 +86,9 @@ def share_intervals(
         mean /= mean.sum(axis=1, keepdims=True)
         counts = rng.multinomial(n, mean)
         share = counts / np.maximum(n, 1)[:, None]
-        share += rng.normal(0.0, 1.0, size=share.shape) * error
+        spread = (rng.standard_t(error_articles, size=share.shape) if error_articles
+                  else rng.normal(0.0, 1.0, size=share.shape))
+        share += spread * error
         replicates[done : done + block] = share
         done += block
     replicates = np.clip(replicates, 0.0, 1.0)

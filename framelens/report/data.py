@@ -108,25 +108,35 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     return ReportTables(report, _article_rows(summaries, frames), pairwise_rows)
 
 
-def share_error_sd(card, frames: Sequence[str], config: Config) -> tuple[list[float], str | None]:
+@dataclass(frozen=True)
+class ShareError:
+    """The classifier's outlet-wide share error per frame (sd), and how many held-out articles measured it."""
+
+    sd: list[float]
+    articles: int | None
+
+
+def share_error_sd(card, frames: Sequence[str], config: Config) -> tuple[ShareError, str | None]:
     """Per frame, the sd of the classifier's outlet-wide share error, from the card's held-out measurement."""
     measured = ((card.calibration or {}).get("share_error") if card is not None and getattr(card, "calibration", None)
                 else None)
     if not measured or any(frame not in measured for frame in frames):
-        return ([config.default_share_error_sd] * len(frames),
+        return (ShareError([config.default_share_error_sd] * len(frames), None),
                 f"the model card has no held-out measure of its share errors, so intervals assume an error of "
                 f"±{config.default_share_error_sd:.2f} (sd) per frame")
-    return [float(measured[f].get("systematic_sd", measured[f]["rmse"])) for f in frames], None
+    sd = [float(measured[f].get("systematic_sd", measured[f]["rmse"])) for f in frames]
+    return ShareError(sd, int(min(measured[f]["articles"] for f in frames))), None
 
 
-def _outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], error_sd: list[float],
+def _outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], error_sd: ShareError,
                 rng: np.random.Generator, config: Config) -> dict:
     sentences = np.array([s.sentences for s in summaries])
     sums = np.array([s.probability_sums for s in summaries], dtype=float)
     counts = np.array([s.counts for s in summaries], dtype=int).sum(axis=0)
     few = len(summaries) < config.min_articles_to_resample
-    intervals = stats.share_intervals(sentences, sums, error_sd, rng, samples=config.bootstrap_samples,
-                                      level=config.interval_level, resample_articles=not few)
+    intervals = stats.share_intervals(sentences, sums, error_sd.sd, rng, samples=config.bootstrap_samples,
+                                      level=config.interval_level, resample_articles=not few,
+                                      error_articles=error_sd.articles)
     total = int(sentences.sum())
     note = None
     if few:
@@ -195,13 +205,15 @@ def _codebook(card, frames: list[str]) -> dict:
                 "color": entries[f].get("color")} for f in frames if f in entries}
 
 
-def _method(error_sd: list[float], frames: list[str], config: Config) -> str:
-    errors = ", ".join(f"{f} ±{sd:.2f}" for f, sd in zip(frames, error_sd))
+def _method(error_sd: ShareError, frames: list[str], config: Config) -> str:
+    errors = ", ".join(f"{f} {sd:.2f}" for f, sd in zip(frames, error_sd.sd))
+    measured = (f"measured on {error_sd.articles} held-out articles, so drawn from Student's t with "
+                f"{error_sd.articles} degrees of freedom" if error_sd.articles else "assumed, not measured")
     return (f"Share = the outlet's mean calibrated probability for the frame over its sentences. The "
             f"{config.interval_level:.0%} interval comes from {config.bootstrap_samples} bootstrap replicates that "
             f"resample the outlet's articles (outlets with at least {config.min_articles_to_resample} articles), draw "
             f"every sentence's frame from its calibrated probabilities, and add the classifier's outlet-wide share "
-            f"error measured on held-out articles (sd: {errors}).")
+            f"error (sd: {errors}; {measured}).")
 
 
 def _model_quality(card, config: Config) -> dict | None:
@@ -320,7 +332,7 @@ def _next_period(start: date, granularity: str) -> date:
     return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
 
 
-def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str], error_sd: list[float],
+def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str], error_sd: ShareError,
           config: Config) -> dict:
     content = [s for s in summaries if s.sentences]
     dated = [(s, _parse_date(s.date)) for s in content]
@@ -357,8 +369,9 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
             n = np.array([s.sentences for s in members])
             sums = np.array([s.probability_sums for s in members], dtype=float)
             with_interval = len(members) >= config.min_articles_to_resample
-            intervals = (stats.share_intervals(n, sums, error_sd, rng, samples=config.time_bootstrap_samples,
-                                               level=config.interval_level) if with_interval else None)
+            intervals = (stats.share_intervals(n, sums, error_sd.sd, rng, samples=config.time_bootstrap_samples,
+                                               level=config.interval_level, error_articles=error_sd.articles)
+                         if with_interval else None)
             for k, f in enumerate(frames):
                 share = round(float(sums[:, k].sum() / n.sum()), 4)
                 series[f][outlet].append({
