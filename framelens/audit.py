@@ -18,11 +18,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .codebook import Codebook, find_codebook
 from .config import Config
 from .errors import LabelError
 from .labels import (
     BOILERPLATE, LabelRow, LabelSet, effective_rows, empty_field_problems, find_label_files, label_problems,
-    read_declared_labels, read_label_rows, repeat_problems, rows_without,
+    read_label_rows, repeat_problems, rows_without,
 )
 from .similarity import similar_pairs
 from .training import cross_validate, scored_rows
@@ -68,7 +69,8 @@ def audit_labels(
     """Audit label files (``undo`` rows applied); never raises for problems in the rows themselves."""
     paths = list(paths)
     files = find_label_files(paths)
-    declared = tuple(label_set) if label_set else read_declared_labels(paths)
+    codebook = find_codebook(paths)
+    declared = tuple(label_set) if label_set else (codebook.names if codebook is not None else None)
     rows = [row for path in files for row in effective_rows(read_label_rows(path, keep_empty=True))]
     problems = empty_field_problems(rows)
     filled = rows_without(rows, problems)
@@ -81,7 +83,7 @@ def audit_labels(
     counts = {label: sum(1 for row in clean if row.label == label) for label in labels}
     findings += near_duplicates(clean, config.near_duplicate_similarity)
     findings += balance_findings(counts, config.warn_class_count_below)
-    disputes, model_check = disputed_labels(clean, labels, config)
+    disputes, model_check = disputed_labels(clean, labels, config, codebook)
     findings += disputes
     return AuditReport(
         files=tuple(str(f) for f in files), n_rows=len(rows),
@@ -113,11 +115,12 @@ def balance_findings(counts: dict[str, int], fewest: int) -> list[Finding]:
     ]
 
 
-def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config) -> tuple[list[Finding], str]:
+def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config,
+                    codebook: Codebook | None = None) -> tuple[list[Finding], str]:
     """Rows whose label the cross-validated model confidently disputes, most confident first."""
     if len({row.label for row in rows}) < 2:
         return [], "model check skipped: it needs at least two labels"
-    label_set = LabelSet(rows=tuple(rows), labels=tuple(labels))
+    label_set = LabelSet(rows=tuple(rows), labels=tuple(labels), codebook=codebook)
     try:
         cv = cross_validate(label_set, config, score_authored=True)
     except LabelError as error:

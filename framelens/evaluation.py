@@ -60,13 +60,20 @@ def reliability(y_true, probabilities, labels, bins: int = 5) -> list[dict]:
     return rows
 
 
-def baselines(cv: CVResult) -> dict[str, float]:
-    """Majority-class (of each training fold's complement, approximated by the whole set) and lexicon macro-F1."""
+def baselines(cv: CVResult, label_set: LabelSet | None = None) -> dict[str, float]:
+    """Majority-class (of each training fold's complement, approximated by the whole set) macro-F1, and the
+    keyword-lexicon baseline's when the label set's codebook has signal phrases."""
     majority = Counter(cv.y_true).most_common(1)[0][0]
-    return {
-        "majority": macro_f1(cv.y_true, [majority] * len(cv.y_true), cv.labels),
-        "lexicon": macro_f1(cv.y_true, lexicon_predict(_texts(cv), cv.labels), cv.labels),
-    }
+    scores = {"majority": macro_f1(cv.y_true, [majority] * len(cv.y_true), cv.labels)}
+    scores.update(_lexicon_baseline(_texts(cv), cv.y_true, cv.labels, label_set))
+    return scores
+
+
+def _lexicon_baseline(texts, y_true, labels, label_set: LabelSet | None) -> dict[str, float]:
+    if label_set is None or not label_set.signals:
+        return {}
+    no_frame = label_set.codebook.no_frame if label_set.codebook is not None else None
+    return {"lexicon": macro_f1(y_true, lexicon_predict(texts, labels, label_set.signals, no_frame), labels)}
 
 
 def _texts(cv: CVResult) -> list[str]:
@@ -100,14 +107,14 @@ def evaluate_scheme(label_set: LabelSet, group_by: str, config: Config, n_splits
     interval = bootstrap_macro_f1(cv.y_true, cv.y_pred, cv.groups, cv.labels, rng, config.bootstrap_samples,
                                   config.interval_level)
     name = "grouped by article" if group_by == "article" else "leave one outlet out"
-    return Scheme(name, cv, interval, baselines(cv), brier_score(cv.y_true, cv.probabilities, cv.labels),
+    return Scheme(name, cv, interval, baselines(cv, label_set), brier_score(cv.y_true, cv.probabilities, cv.labels),
                   reliability(cv.y_true, cv.probabilities, cv.labels))
 
 
 def score_held_out(label_set: LabelSet, test_set: LabelSet, config: Config) -> dict:
     """Train on every row of ``label_set`` and score ``test_set`` (no authored rows are scored)."""
     rows = unique_rows(label_set)
-    pipeline = build_pipeline(config.model, config.random_state)
+    pipeline = build_pipeline(config.model, config.random_state, label_set.signals)
     pipeline.fit([r.sentence for r in rows], [r.label for r in rows])
     test_rows = [r for r in test_set.rows if not r.authored] or list(test_set.rows)
     texts = [r.sentence for r in test_rows]
@@ -129,7 +136,7 @@ def score_held_out(label_set: LabelSet, test_set: LabelSet, config: Config) -> d
                             "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, s)},
         "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
         "baselines": {"majority": macro_f1(y_true, [majority] * len(y_true), labels),
-                      "lexicon": macro_f1(y_true, lexicon_predict(texts, labels), labels)},
+                      **_lexicon_baseline(texts, y_true, labels, label_set)},
         "brier": brier_score(y_true, proba, labels),
         "reliability": reliability(y_true, proba, labels),
     }
@@ -157,7 +164,7 @@ def learning_curve(label_set: LabelSet, config: Config, fractions=(0.2, 0.4, 0.6
                 chosen = [pool[i] for i in sorted(rng.choice(len(pool), keep, replace=False))]
                 if len({r.label for r in chosen}) < 2:
                     continue
-                pipeline = build_pipeline(config.model, config.random_state)
+                pipeline = build_pipeline(config.model, config.random_state, label_set.signals)
                 pipeline.fit([r.sentence for r in chosen], [r.label for r in chosen])
                 y_true += [scored[i].label for i in test_index]
                 y_pred += list(pipeline.predict([scored[i].sentence for i in test_index]))

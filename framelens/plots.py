@@ -6,17 +6,14 @@ so importing framelens never needs a display).
 from __future__ import annotations
 
 import io
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
-# Okabe–Ito colour-blind-safe palette; the shipped frames get fixed, meaningful colours.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-FIXED = {"western-concern": "#D55E00", "counter-hegemony": "#0072B2", "neutral-report": "#999999"}
+from .codebook import OKABE_ITO, assign_colours
 
 
-def frame_colours(frames: Sequence[str]) -> dict[str, str]:
-    """A colour per frame: fixed for the shipped frames, Okabe–Ito order otherwise."""
-    spare = [c for c in OKABE_ITO if c not in FIXED.values()]
-    return {frame: FIXED.get(frame) or spare[i % len(spare)] for i, frame in enumerate(frames)}
+def frame_colours(frames: Sequence[str], colours: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A colour per frame: the codebook's (``colours``, e.g. ``Codebook.colours``), Okabe–Ito order otherwise."""
+    return assign_colours(frames, colours)
 
 
 def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
@@ -37,14 +34,14 @@ def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwarg
         plt.close(figure)
 
 
-def share_bars(ax, outlets, frames, shares, lows, highs):
+def share_bars(ax, outlets, frames, shares, lows, highs, colours=None):
     """Stacked horizontal bars of frame shares per outlet.
 
     A whisker at the right end of each segment (but the last, whose end is always 100%)
     spans that frame's 95% interval, drawn from the segment's start; whiskers are
     staggered vertically so they do not overlap.
     """
-    colours = frame_colours(frames)
+    colours = frame_colours(frames, colours)
     offsets = [0.0] if len(frames) < 3 else list(
         (i - (len(frames) - 2) / 2) * 0.22 for i in range(len(frames) - 1))
     for row, outlet in enumerate(outlets):
@@ -83,14 +80,14 @@ def share_heatmap(ax, outlets, frames, shares):
     return ax
 
 
-def article_strips(ax, articles, frames):
+def article_strips(ax, articles, frames, colours=None):
     """One row per article, one cell per sentence in reading order, coloured by frame.
 
     ``articles`` is a list of (label, [frame of sentence 0, frame of sentence 1, ...]).
     """
     from matplotlib.patches import Patch
 
-    colours = frame_colours(frames)
+    colours = frame_colours(frames, colours)
     for row, (_, sentence_frames) in enumerate(articles):
         for index, frame in enumerate(sentence_frames):
             ax.barh(row, 1, left=index, color=colours.get(frame, "#ffffff"), edgecolor="white", linewidth=0.5)

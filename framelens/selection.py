@@ -18,7 +18,7 @@ from .training import build_pipeline, cross_validate
 
 
 def settings_grid(base: ModelSettings) -> list[ModelSettings]:
-    """Word vs word+char n-grams, with or without the guide-lexicon features, two strengths of regularisation."""
+    """Word vs word+char n-grams, with or without the codebook-lexicon features, two strengths of regularisation."""
     grid = []
     for char in (None, (2, 5)):
         for lexicon in (False, True):
@@ -49,9 +49,9 @@ def nested_score(label_set: LabelSet, config: Config, grid: list[ModelSettings] 
     y_true, y_pred, fold_scores, choices = [], [], [], []
     for train_index, test_index in GroupKFold(n_splits=folds).split(scored, groups=groups):
         inner = LabelSet(rows=tuple([scored[i] for i in train_index] + authored), labels=label_set.labels,
-                         files=label_set.files)
+                         files=label_set.files, codebook=label_set.codebook)
         settings, _ = select_settings(inner, config, grid, inner_folds=min(4, len(set(groups[train_index]))))
-        pipeline = build_pipeline(settings, config.random_state)
+        pipeline = build_pipeline(settings, config.random_state, label_set.signals)
         pipeline.fit([r.sentence for r in inner.rows], [r.label for r in inner.rows])
         truth = [scored[i].label for i in test_index]
         guess = list(pipeline.predict([scored[i].sentence for i in test_index]))

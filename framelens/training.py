@@ -25,8 +25,12 @@ from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features
 
 
-def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
-    """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline."""
+def build_pipeline(settings: ModelSettings, random_state: int = 0, signals: dict | None = None) -> Pipeline:
+    """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline.
+
+    ``signals`` (frame → phrases, from the codebook) become keyword-count features
+    when ``settings.lexicon_features`` is on; without signals there are none.
+    """
     preprocessor = normalise_for_features if settings.normalise_numbers else None
     features = [
         (
@@ -52,10 +56,10 @@ def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
                 ),
             )
         )
-    if settings.lexicon_features:
+    if settings.lexicon_features and signals:
         from .lexicon import LexiconFeatures
 
-        features.append(("lexicon", LexiconFeatures()))
+        features.append(("lexicon", LexiconFeatures(dict(signals))))
     classifier = LogisticRegression(
         C=settings.C,
         class_weight=settings.class_weight,
@@ -136,7 +140,7 @@ def cross_validate(
                 f"cross-validation needs at least two labels in every training fold; without "
                 f"{', '.join(sorted(set(groups[test_index])))} only '{train_y[0]}' is left"
             )
-        pipeline = build_pipeline(settings, config.random_state)
+        pipeline = build_pipeline(settings, config.random_state, label_set.signals)
         pipeline.fit(train_texts, train_y)
         fold_proba = pipeline.predict_proba(list(texts[test_index]))
         columns = [labels.index(c) for c in pipeline.classes_]
@@ -219,7 +223,7 @@ def fit(
     """Fit the pipeline on every row (authored included) and describe it in a card."""
     settings = settings or config.model
     rows = unique_rows(label_set)
-    pipeline = build_pipeline(settings, config.random_state)
+    pipeline = build_pipeline(settings, config.random_state, label_set.signals)
     pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
     counts = {label: sum(1 for row in rows if row.label == label) for label in label_set.labels}
     card = ModelCard(
@@ -236,6 +240,8 @@ def fit(
         created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         framelens_version=__version__,
     )
+    if label_set.codebook is not None:  # the report and the labelling screen show its definitions
+        card.extra["codebook"] = label_set.codebook.as_dict()
     return FramingModel(pipeline, card)
 
 

@@ -5,13 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .. import plots
-from ..config import Config
-from ..evaluation import evaluate_scheme, learning_curve, score_held_out
-from ..labels import read_labels
-from ..persistence import atomic_write_bytes, atomic_write_text
-from ..selection import nested_score
-from .common import DEFAULT_LABELS, say
+from .common import add_labels_argument, say
 
 
 def register(subparsers) -> None:
@@ -19,8 +13,7 @@ def register(subparsers) -> None:
         "evaluate", help="honest accuracy: grouped CV, leave-one-outlet-out, baselines, calibration",
         description="Score the model family on real sentences it did not train on; authored sentences only train.",
     )
-    parser.add_argument("--labels", nargs="+", default=[DEFAULT_LABELS], metavar="PATH",
-                        help="label CSVs or directories to train on (default: labels/)")
+    add_labels_argument(parser, what="label CSVs or directories to train on")
     parser.add_argument("--test", metavar="FILE", help="score this held-out labelled CSV instead of cross-validating")
     parser.add_argument("--out", metavar="DIR", default="evaluation_out", help="numbers and figures (default: %(default)s/)")
     parser.add_argument("--nested", action="store_true", help="also run nested grouped CV over the settings grid (slow)")
@@ -29,7 +22,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config()
+    from .. import plots
+    from ..config import DEFAULT_CONFIG as config
+    from ..evaluation import evaluate_scheme, learning_curve, score_held_out
+    from ..labels import read_labels
+    from ..persistence import atomic_write_bytes, atomic_write_text
+    from ..selection import nested_score
+
     label_set = read_labels(args.labels)
     out = Path(args.out)
     results: dict = {"training_labels": label_set.counts(),
@@ -48,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         outlets = {r.outlet for r in label_set.rows if not r.authored and r.outlet}
         if len(outlets) >= 2:
             schemes.append(evaluate_scheme(label_set, "outlet", config, n_splits=len(outlets)))
-        print(f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8} {'lexicon':>8} {'Brier':>6}")
+        lexicon = f" {'lexicon':>8}" if label_set.signals else ""
+        print(f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8}{lexicon} {'Brier':>6}")
         for scheme in schemes:
             s = scheme.summary()
             print(_line(scheme.name, s["macro_f1"], s["interval_95"], s["baselines"], s["brier"]))
@@ -75,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _line(name, score, interval, baselines, brier) -> str:
+    """One row; the lexicon column only when the codebook has signal phrases to build that baseline from."""
     ci = f"{score:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]"
-    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f} {baselines['lexicon']:>8.3f} {brier:>6.3f}"
+    lexicon = f" {baselines['lexicon']:>8.3f}" if "lexicon" in baselines else ""
+    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f}{lexicon} {brier:>6.3f}"
 
 
 def _per_class(per_class: dict) -> None:
