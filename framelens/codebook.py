@@ -206,13 +206,15 @@ def _frame(raw, where: str, number: int) -> Frame:
 def _validate(codebook: Codebook, where: str) -> None:
     names = codebook.names
     if len(names) < 2:
-        raise CodebookError(f"{where}: {len(names)} frame(s); a codebook needs at least two frames")
+        raise CodebookError(f"{where}: only {len(names)} label(s) ({', '.join(names) or 'none'}); a label set "
+                            "needs at least two")
     for frame in codebook.frames:
         if not _NAME.match(frame.name):
             suggestion = re.sub(r"[\s,]+", "-", frame.name)
             raise CodebookError(f"{where}: frame name '{frame.name}' has a space or comma; use e.g. '{suggestion}'")
         if frame.name in RESERVED:
-            raise CodebookError(f"{where}: '{frame.name}' is reserved (boilerplate rows, undo rows); rename the frame")
+            raise CodebookError(f"{where}: '{frame.name}' is reserved (the b key records boilerplate, undo withdraws "
+                                "rows); choose another label name")
         if frame.colour and not _COLOUR.match(frame.colour):
             raise CodebookError(f"{where}: frame '{frame.name}': colour '{frame.colour}' is not #RRGGBB")
     repeated = sorted({name for name in names if names.count(name) > 1})

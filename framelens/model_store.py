@@ -49,6 +49,11 @@ def resolve_model_dir(path: str | os.PathLike | None = None, *, environ: Mapping
     return shipped_model_dir()
 
 
+def uses_shipped_model(path: str | os.PathLike | None = None) -> bool:
+    """True when :func:`resolve_model_dir` falls back to the shipped model (it never decides a project's labels)."""
+    return resolve_model_dir(path).resolve() == shipped_model_dir().resolve()
+
+
 def train_command(model_dir: str | os.PathLike) -> str:
     """The exact command that trains a model into ``model_dir`` from where the user stands."""
     labels = f"{DEFAULT_LABELS}/" if Path(DEFAULT_LABELS).is_dir() else "LABELS.csv"

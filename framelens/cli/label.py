@@ -52,12 +52,13 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..corpus import read_corpus
-    from ..model_store import known_label_files, optional_model
+    from ..model_store import known_label_files, optional_model, uses_shipped_model
     from ..session import LabellingSession
 
     config = replace(DEFAULT_CONFIG, encoding=args.encoding, retrain_every=args.every)
     model = optional_model(args.model, config, on_step=say)
-    codebook = session_codebook(args.into, args.label_set, model)
+    # The shipped model may rank sentences of its own story, but never decides a new project's labels.
+    codebook = session_codebook(args.into, args.label_set, None if uses_shipped_model(args.model) else model)
     if model is not None and set(model.classes) != set(codebook.names):
         model = None  # a model of another label set cannot rank this one's sentences
     articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,

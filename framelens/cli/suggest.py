@@ -69,15 +69,16 @@ def run_suggest(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from ..errors import LabelError
     from ..labels import read_declared_labels
-    from ..model_store import known_label_files, optional_model
+    from ..model_store import known_label_files, optional_model, uses_shipped_model
     from ..sheet import import_sheet
 
     names = args.label_set.split(",") if args.label_set else read_declared_labels([args.into])
     if not names:
-        model = optional_model(args.model, DEFAULT_CONFIG, on_step=say)
+        # The shipped model never decides a new project's labels.
+        model = None if uses_shipped_model(args.model) else optional_model(args.model, DEFAULT_CONFIG, on_step=say)
         if model is None:
             raise LabelError(f"no allowed labels known for {args.into}; pass --label-set a,b,c "
-                             "or put a codebook.toml beside it (framelens init DIR writes one)")
+                             "or put a codebook.toml beside it")
         names = model.classes
     other = known_label_files(args.model)
     result = import_sheet(args.sheet, args.into, names, other_label_files=other, source=DEFAULT_CONFIG.import_source)
