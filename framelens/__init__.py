@@ -14,12 +14,21 @@ Importing framelens imports nothing heavy; each function imports what it needs.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = ["load_model", "read_corpus", "split_sentences", "predict_articles", "to_dataframe", "read_codebook",
-           "FramingClassifier", "__version__"]
+__all__ = [
+    "FramingClassifier",
+    "__version__",
+    "load_model",
+    "predict_articles",
+    "read_codebook",
+    "read_corpus",
+    "split_sentences",
+    "to_dataframe",
+]
 
 if TYPE_CHECKING:
     from .estimator import FramingClassifier
@@ -99,6 +108,6 @@ def __getattr__(name: str):
 
 
 def _as_list(paths) -> list:
-    if isinstance(paths, (str, bytes)) or isinstance(paths, os.PathLike):
+    if isinstance(paths, (str, bytes, os.PathLike)):
         return [paths]
     return list(paths)

@@ -14,9 +14,9 @@ writing a ``codebook.toml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from .errors import CodebookError
 
@@ -90,7 +90,7 @@ class Codebook:
         }
 
     @classmethod
-    def from_dict(cls, values: Mapping, source: str = "") -> "Codebook":
+    def from_dict(cls, values: Mapping, source: str = "") -> Codebook:
         """Inverse of :meth:`as_dict`, validated (``source`` names the file in error messages)."""
         where = source or values.get("source") or "codebook"
         unknown = sorted(set(values) - _TOP_KEYS - {"source"})
@@ -107,7 +107,7 @@ class Codebook:
         return codebook
 
     @classmethod
-    def from_names(cls, names: Sequence[str], source: str = "", *, legacy: bool = False) -> "Codebook":
+    def from_names(cls, names: Sequence[str], source: str = "", *, legacy: bool = False) -> Codebook:
         """A codebook with names only (a ``label_set.txt``, ``--label-set`` or an old model's labels)."""
         codebook = cls(frames=tuple(Frame(name) for name in names), source=source, legacy=legacy)
         _validate(codebook, source or "label set")

@@ -8,7 +8,7 @@ model adds over counting the codebook's phrases.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -30,7 +30,7 @@ def lexicon_predict(
 
     Frames not among ``labels`` are ignored, so the baseline only ever predicts known labels.
     """
-    fallback = no_frame if no_frame in labels else labels[0]
+    fallback = no_frame if no_frame is not None and no_frame in labels else labels[0]
     compiled = compile_signals({frame: phrases for frame, phrases in signals.items() if frame in labels})
     predictions = []
     for sentence in sentences:

@@ -15,12 +15,18 @@ into ``./model``) and the old one stays as it was.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Mapping
 
 from .config import DEFAULT_CONFIG, Config, ModelSettings
-from .errors import LabelError, ModelError, ModelIntegrityError, ModelMissingError, ModelVersionError
+from .errors import (
+    LabelError,
+    ModelError,
+    ModelIntegrityError,
+    ModelMissingError,
+    ModelVersionError,
+)
 
 MODEL_ENV = "FRAMELENS_MODEL"
 DEFAULT_MODEL_DIR = "model"
@@ -97,7 +103,7 @@ def train_and_save(label_paths, model_dir: str | os.PathLike, config: Config = D
     if selection:
         model.card.extra["selection"] = selection
     model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
-    save_model(model, model_dir, keep_previous=keep_previous)
+    save_model(model, Path(model_dir), keep_previous=keep_previous)
     return model, cv
 
 

@@ -6,8 +6,8 @@ meant to be edited: rename the frames, write their definitions, add signals.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .codebook import CODEBOOK_FILE, Codebook, Frame
 from .errors import OutputError

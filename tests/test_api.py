@@ -91,11 +91,11 @@ def test_to_dataframe_without_pandas_names_the_extra(monkeypatch):
 def test_the_readme_python_section_runs(capsys):
     readme = (REPO / "README.md").read_text("utf-8")
     section = readme.split("### Python API", 1)[1]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
     Path("articles").mkdir()
     Path("articles/a.txt").write_text("Sanctions have failed to isolate Moscow. The treaty runs for 20 years.\n",
                                       "utf-8")
-    exec(compile(code, "README.md", "exec"), {})
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example, run as written
     assert capsys.readouterr().out.splitlines() == [
         "['counter-hegemony', 'neutral-report', 'western-concern']",
         "2 sentences; first: counter-hegemony",

@@ -86,8 +86,8 @@ def test_colours_default_to_okabe_ito_in_order_and_round_trip_through_as_dict():
          "{f}: frame 1 has an unknown key 'signal'; the keys are name, definition, signals, examples, colour"),
         ('[[frames]]\nname = "a"\nsignals = "x"\n[[frames]]\nname = "b"\n',
          "{f}: frame 'a': signals must be a list of strings, e.g. signals = [\"...\"]"),
-        ('[[frames]\nname = "a"\n', "{f}: not valid TOML (Expected ']]' at the end of an array declaration "
-                                    "(at line 1, column 9)); fix that line"),
+        ('[[frames]\nname = "a"\n', ("{f}: not valid TOML (Expected ']]' at the end of an array declaration "
+                                     "(at line 1, column 9)); fix that line")),
     ],
     ids=["one-frame", "twice", "no-frame", "space", "colour", "unknown-key", "signals-type", "toml"],
 )
@@ -234,15 +234,15 @@ def test_help_imports_no_heavy_library(command):
             "except SystemExit as e:\n    assert e.code == 0\n"
             "heavy = sorted(m for m in ('sklearn', 'numpy', 'scipy', 'matplotlib', 'nltk', 'joblib') if m in sys.modules)\n"
             "print(heavy)")
-    done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": ""})
+    done = subprocess.run([sys.executable, "-c", code, *command], check=False, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(REPO), "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_python_dash_m_framelens():
-    done = subprocess.run([sys.executable, "-m", "framelens", "--version"], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": ""})
+    done = subprocess.run([sys.executable, "-m", "framelens", "--version"], check=False, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(REPO), "PATH": ""})
     assert (done.returncode, done.stdout) == (0, "framelens 0.1.0\n")
 
 

@@ -19,8 +19,16 @@ import sys
 from ..config import DEFAULT_CONFIG
 from ..model_store import DEFAULT_LABELS, DEFAULT_MODEL_DIR, MODEL_ENV
 
-__all__ = ["DEFAULT_LABELS", "DEFAULT_MODEL_DIR", "say", "add_input_options", "field_map", "add_model_option",
-           "add_labels_argument", "add_jobs_option"]
+__all__ = [
+    "DEFAULT_LABELS",
+    "DEFAULT_MODEL_DIR",
+    "add_input_options",
+    "add_jobs_option",
+    "add_labels_argument",
+    "add_model_option",
+    "field_map",
+    "say",
+]
 
 
 def say(message: str) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 import argparse
 
 from ..output import FORMATS
-from .common import add_input_options, add_jobs_option, add_model_option, field_map, jobs, say
+from .common import (
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    field_map,
+    jobs,
+    say,
+)
 from .report import add_report_options
 
 
