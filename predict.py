@@ -1,4 +1,4 @@
-"""Same as ``framelens predict``: python predict.py [INPUT ...] [--model DIR] [--format jsonl|csv] [--out FILE] [--no-split]."""
+"""Same as ``framelens predict``: python predict.py INPUT [INPUT ...] [--model DIR] [--format jsonl|csv] [--out FILE]."""
 import sys
 
 from framelens.cli import main

@@ -60,7 +60,7 @@ def simulate(label_set, config: Config, *, seed_size: int, step: int, runs: int,
     budgets = list(range(seed_size, largest_pool, step)) + [largest_pool]
 
     def fit(indices):
-        pipeline = build_pipeline(config.model, config.random_state)
+        pipeline = build_pipeline(config.model, config.random_state, label_set.signals)
         pipeline.fit(list(texts[indices]) + extra_texts, list(y[indices]) + extra_y)
         return pipeline
 

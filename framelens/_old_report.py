@@ -100,6 +100,8 @@ def build_report(articles: Sequence[ArticleRecord], model=None, config: Config =
         "random_state": config.random_state,
         "bootstrap_samples": config.bootstrap_samples,
         "frames": frames,
+        # The model's codebook: definitions for the report, colours for the figures.
+        "codebook": card.extra.get("codebook") if card is not None else None,
         "notes": notes,
         "model": _model_quality(card, config),
         "corpus": {"articles": len(articles), "sentences": len(sentences), "outlets": len(outlets)},
@@ -240,6 +242,7 @@ def _time(articles, outlets, frames) -> dict:
 def make_figures(report: dict) -> dict[str, bytes]:
     """PNG figures of the report, by file name."""
     frames, rows = report["frames"], report["outlets"]
+    colours = {f["name"]: f["colour"] for f in (report.get("codebook") or {}).get("frames", [])} or None
     figures = {}
     if rows:
         outlets = [r["outlet"] for r in rows]
@@ -248,12 +251,12 @@ def make_figures(report: dict) -> dict[str, bytes]:
         highs = [[r["shares"][f]["high"] for f in frames] for r in rows]
         height = 1.6 + 0.55 * len(rows)
         figures["shares.png"] = plots.png_bytes(plots.share_bars, outlets, frames, shares, lows, highs,
-                                                size=(9, height + 0.6))
+                                                colours=colours, size=(9, height + 0.6))
         figures["heatmap.png"] = plots.png_bytes(plots.share_heatmap, outlets, frames, shares, size=(8, height))
     strips = [(f"{a['outlet']} · {a['article_id'][:12]}", a["frames"]) for a in report["articles"]]
     if strips:
         figures["article_strips.png"] = plots.png_bytes(plots.article_strips, strips, frames,
-                                                        size=(10, 1.4 + 0.4 * len(strips)))
+                                                        colours=colours, size=(10, 1.4 + 0.4 * len(strips)))
     time = report["time"]
     if len(time["periods"]) >= 2:
         for frame in frames:

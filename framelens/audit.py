@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .codebook import Codebook, find_codebook
 from .config import DEFAULT_CONFIG, Config
 from .cv import fit_and_score, grouped_folds
 from .errors import LabelError
@@ -79,7 +80,8 @@ def audit_labels(
     """Audit label files (``undo`` rows applied); never raises for problems in the rows themselves."""
     paths = list(paths)
     files = find_label_files(paths)
-    declared = tuple(label_set) if label_set else read_declared_labels(paths)
+    codebook = find_codebook(paths)
+    declared = tuple(label_set) if label_set else (codebook.names if codebook is not None else None)
     rows = [row for path in files for row in effective_rows(read_label_rows(path, keep_empty=True))]
     problems = empty_field_problems(rows)
     filled = rows_without(rows, problems)
@@ -92,7 +94,7 @@ def audit_labels(
     counts = {label: sum(1 for row in clean if row.label == label) for label in labels}
     findings += near_duplicates(clean, config.near_duplicate_similarity)
     findings += balance_findings(counts, config.warn_class_count_below)
-    disputes, model_check = disputed_labels(clean, labels, config)
+    disputes, model_check = disputed_labels(clean, labels, config, codebook)
     findings += disputes
     return AuditReport(
         files=tuple(str(f) for f in files), n_rows=len(rows),
@@ -124,15 +126,15 @@ def balance_findings(counts: dict[str, int], fewest: int) -> list[Finding]:
     ]
 
 
-def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config) -> tuple[list[Finding], str]:
+def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config,
+                    codebook: Codebook | None = None) -> tuple[list[Finding], str]:
     """Rows whose label the cross-validated model confidently disputes, most confident first."""
     if len({row.label for row in rows}) < 2:
         return [], "model check skipped: it needs at least two labels"
-    labels = list(labels)
+    label_set = LabelSet(rows=tuple(rows), labels=tuple(labels), codebook=codebook)
     try:
-        folds = grouped_folds(unique_rows(LabelSet(rows=tuple(rows), labels=tuple(labels))), "article",
-                              config.cv_folds, score_authored=True)
-        oof = fit_and_score(folds, labels, pipeline_trainer(config.model, config.random_state))
+        folds = grouped_folds(unique_rows(label_set), "article", config.cv_folds, score_authored=True)
+        oof = fit_and_score(folds, labels, pipeline_trainer(config.model, config.random_state, label_set.signals))
     except LabelError as error:
         return [], f"model check skipped: {error}"
     scored = folds.scored

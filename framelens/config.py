@@ -20,7 +20,7 @@ class ModelSettings:
     min_df: int = 1
     # Digits are folded to 0 so "47 articles" and "55 billion" share features.
     normalise_numbers: bool = True
-    # Counts of the labelling guide's signal phrases as extra features (lexicon.py).
+    # Counts of the codebook's signal phrases as extra features (lexicon.py), when it has any.
     lexicon_features: bool = True
     C: float = 1.0
     class_weight: str | None = "balanced"

@@ -17,6 +17,14 @@ class LabelError(FramelensError):
     """A labels file is malformed or inconsistent."""
 
 
+class CodebookError(LabelError):
+    """A codebook (codebook.toml or label_set.txt) is malformed."""
+
+
+class MissingDependencyError(FramelensError):
+    """An optional dependency (an extra) is not installed."""
+
+
 class ModelError(FramelensError):
     """A model directory is missing, incompatible or has been changed."""
 

@@ -71,12 +71,19 @@ def reliability(y_true, probabilities, labels, bins: int = 5) -> list[dict]:
     return rows
 
 
-def baselines(cv: CVResult) -> dict[str, float]:
-    """Macro-F1 of the majority class of each training fold, and of the guide lexicon."""
-    return {
-        "majority": round(macro_f1(cv.y_true, cv.majority, cv.labels), 4),
-        "lexicon": round(macro_f1(cv.y_true, lexicon_predict(cv.texts, cv.labels), cv.labels), 4),
-    }
+def baselines(cv: CVResult, label_set: LabelSet | None = None) -> dict[str, float]:
+    """Macro-F1 of the majority class of each training fold, and of the keyword lexicon when the
+    label set's codebook has signal phrases."""
+    scores = {"majority": round(macro_f1(cv.y_true, cv.majority, cv.labels), 4)}
+    scores.update(_lexicon_baseline(cv.texts, cv.y_true, cv.labels, label_set))
+    return scores
+
+
+def _lexicon_baseline(texts, y_true, labels, label_set: LabelSet | None) -> dict[str, float]:
+    if label_set is None or not label_set.signals:
+        return {}
+    no_frame = label_set.codebook.no_frame if label_set.codebook is not None else None
+    return {"lexicon": round(macro_f1(y_true, lexicon_predict(texts, labels, label_set.signals, no_frame), labels), 4)}
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ def evaluate_scheme(label_set: LabelSet, group_by: str, config: Config = DEFAULT
     calibration = calibrate(cv.y_true, cv.logits, cv.articles, cv.labels)
     curves = {"before": reliability(cv.y_true, softmax(cv.logits), cv.labels),
               "after": reliability(cv.y_true, softmax(cv.logits, calibration["temperature"]), cv.labels)}
-    return Scheme(name, cv, interval, baselines(cv), calibration, curves)
+    return Scheme(name, cv, interval, baselines(cv, label_set), calibration, curves)
 
 
 def score_held_out(label_set: LabelSet, test_set: LabelSet, config: Config = DEFAULT_CONFIG) -> dict:
@@ -142,7 +149,7 @@ def score_held_out(label_set: LabelSet, test_set: LabelSet, config: Config = DEF
         "per_class": per_class_table(y_true, y_pred, labels),
         "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
         "baselines": {"majority": round(macro_f1(y_true, [majority] * len(y_true), labels), 4),
-                      "lexicon": round(macro_f1(y_true, lexicon_predict(texts, labels), labels), 4)},
+                      **_lexicon_baseline(texts, y_true, labels, label_set)},
         "temperature": model.temperature,
         "brier": {"before": brier(y_true, raw, labels), "after": brier(y_true, calibrated, labels)},
         "log_loss": {"before": log_loss(y_true, raw, labels), "after": log_loss(y_true, calibrated, labels)},
@@ -160,7 +167,7 @@ def learning_curve(label_set: LabelSet, config: Config = DEFAULT_CONFIG, fractio
     for fraction in fractions:
         scores: list[float] = []
         sizes: list[int] = []
-        trainer = _fraction_trainer(fraction, rng, sizes, config)
+        trainer = _fraction_trainer(fraction, rng, sizes, config, label_set.signals)
         for _ in range(repeats if fraction < 1 else 1):
             oof = fit_and_score(folds, labels, trainer)
             scores.append(round(macro_f1(oof.y_true[oof.done], oof.y_pred[oof.done], labels), 4))
@@ -169,7 +176,8 @@ def learning_curve(label_set: LabelSet, config: Config = DEFAULT_CONFIG, fractio
     return curve
 
 
-def _fraction_trainer(fraction: float, rng: np.random.Generator, sizes: list[int], config: Config):
+def _fraction_trainer(fraction: float, rng: np.random.Generator, sizes: list[int], config: Config,
+                      signals: dict | None = None):
     """A trainer keeping a random ``fraction`` of each training fold (its size goes to ``sizes``)."""
 
     def train(pool: list[LabelRow], fold: int):
@@ -178,7 +186,7 @@ def _fraction_trainer(fraction: float, rng: np.random.Generator, sizes: list[int
         if len({r.label for r in chosen}) < 2:
             return None  # this fold is left out of this repeat
         sizes.append(keep)
-        pipeline = build_pipeline(config.model, config.random_state)
+        pipeline = build_pipeline(config.model, config.random_state, signals)
         return pipeline.fit([r.sentence for r in chosen], [r.label for r in chosen])
 
     return train

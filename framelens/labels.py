@@ -1,6 +1,8 @@
 """Read, validate and append labelled-sentence CSV files.
 
-A labels file needs the columns ``sentence`` and ``label``; ``article_id``,
+A labels file needs the columns ``sentence`` (or ``text``, as in predictions
+and sentences.csv, so a corrected predictions file can be fed back) and
+``label``; ``article_id``,
 ``outlet``, ``source`` and ``note`` are optional. Rows whose ``source`` starts
 with ``authored`` were written by the team to widen coverage: they may train a
 model but are never used as evaluation data. The tool never rewrites or
@@ -22,14 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .codebook import BOILERPLATE, CODEBOOK_FILE, UNDO, Codebook, find_codebook
 from .errors import LabelError
 
 COLUMNS = ("article_id", "outlet", "sentence", "label", "source", "note")
 REQUIRED = ("sentence", "label")
-LABEL_SET_FILE = "label_set.txt"
-BOILERPLATE = "boilerplate"
-# Appended to withdraw earlier answers for the same sentence in the same file.
-UNDO = "undo"
+# Predictions and sentences.csv call the sentence column "text"; either name is read.
+TEXT_ALIASES = ("sentence", "text")
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 _SPACE = re.compile(r"\s+")
@@ -66,6 +67,13 @@ class LabelSet:
     rows: tuple[LabelRow, ...]
     labels: tuple[str, ...]
     files: tuple[str, ...] = field(default_factory=tuple)
+    # The codebook beside the files (or one made from the names given), if any.
+    codebook: Codebook | None = None
+
+    @property
+    def signals(self) -> dict[str, tuple[str, ...]]:
+        """The codebook's signal phrases per frame (empty without a codebook or signals)."""
+        return self.codebook.signals if self.codebook is not None else {}
 
     def counts(self) -> dict[str, int]:
         """Rows per label, in label order."""
@@ -126,19 +134,9 @@ def find_label_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_declared_labels(paths: Iterable[str | Path]) -> tuple[str, ...] | None:
-    """Labels declared in a ``label_set.txt`` beside the label files, if there is one."""
-    for raw in paths:
-        path = Path(raw)
-        directory = path if path.is_dir() else path.parent
-        declared = directory / LABEL_SET_FILE
-        if declared.is_file():
-            names = [
-                line.strip()
-                for line in declared.read_text("utf-8").splitlines()
-                if line.strip() and not line.startswith("#")
-            ]
-            return tuple(names)
-    return None
+    """Labels declared by the codebook (or old ``label_set.txt``) beside the label files, if there is one."""
+    codebook = find_codebook(paths)
+    return codebook.names if codebook is not None else None
 
 
 def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
@@ -155,16 +153,17 @@ def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
         try:
             reader = csv.DictReader(handle)
             columns = [c.strip() for c in (reader.fieldnames or [])]
-            missing = [c for c in REQUIRED if c not in columns]
+            text_column = next((c for c in TEXT_ALIASES if c in columns), "sentence")
+            missing = [c for c in REQUIRED if c not in columns and not (c == "sentence" and text_column in columns)]
             if missing:
                 raise LabelError(
                     f"{path}: missing column(s) {', '.join(repr(c) for c in missing)}; "
-                    "a labels file needs the columns sentence,label"
+                    "a labels file needs the columns sentence (or text) and label"
                 )
             reader.fieldnames = columns
             rows = []
             for number, record in enumerate(reader, start=2):
-                sentence = (record.get("sentence") or "").strip()
+                sentence = (record.get(text_column) or "").strip()
                 label = (record.get("label") or "").strip()
                 rows.append(
                     LabelRow(
@@ -241,14 +240,15 @@ def read_labels(
     """Read and validate label files into a :class:`LabelSet`.
 
     Checks: required columns, empty fields, labels outside the declared set (a
-    ``label_set.txt`` beside the files or ``label_set``), likely typos, one
+    codebook beside the files, see :mod:`framelens.codebook`, or ``label_set``), likely typos, one
     sentence given two labels, and at least two labels overall. Rows labelled
     ``boilerplate`` are not framed content and are left out; ``undo`` rows
     withdraw earlier rows of their sentence in their file (:func:`effective_rows`).
     """
     paths = list(paths)
     files = find_label_files(paths)
-    declared = tuple(label_set) if label_set else read_declared_labels(paths)
+    codebook = Codebook.from_names(label_set, "--label-set") if label_set else find_codebook(paths)
+    declared = codebook.names if codebook is not None else None
     rows: list[LabelRow] = []
     for path in files:
         rows.extend(row for row in effective_rows(read_label_rows(path)) if row.label != BOILERPLATE)
@@ -262,7 +262,7 @@ def read_labels(
         raise LabelError(
             f"{', '.join(map(str, files))}: only one label ('{present[0]}'); training needs at least two labels"
         )
-    return LabelSet(rows=tuple(rows), labels=tuple(labels), files=tuple(str(f) for f in files))
+    return LabelSet(rows=tuple(rows), labels=tuple(labels), files=tuple(str(f) for f in files), codebook=codebook)
 
 
 def rows_without(rows: Iterable[LabelRow], problems: Iterable[LabelProblem]) -> list[LabelRow]:
@@ -296,14 +296,14 @@ def label_problems(rows: list[LabelRow], declared: Sequence[str] | None) -> list
         if close:
             problems.append(LabelProblem(
                 "unknown-label", row.file, row.row,
-                f"label '{row.label}' looks like a typo of '{close[0]}'; fix it, or declare the labels in {LABEL_SET_FILE}",
+                f"label '{row.label}' looks like a typo of '{close[0]}'; fix it, or declare the labels in a {CODEBOOK_FILE}",
             ))
     return problems
 
 
 def _did_you_mean(label: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(label, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else "; fix the label or add it to label_set.txt"
+    return f"; did you mean '{close[0]}'?" if close else f"; fix the label or add it to {CODEBOOK_FILE}"
 
 
 def repeat_problems(rows: list[LabelRow]) -> list[LabelProblem]:
@@ -352,7 +352,7 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
     if path.exists() and path.stat().st_size > 0:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None) or []
-        if "sentence" not in header or "label" not in header:
+        if not any(c in header for c in TEXT_ALIASES) or "label" not in header:
             raise LabelError(f"{path}: not a labels file (no sentence,label header); choose another file")
         columns = header
         with open(path, "rb") as handle:
@@ -367,7 +367,8 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
             handle.write("\r\n")
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         for row in rows:
-            writer.writerow({c: row.get(c, "") for c in columns})
+            record = {**row, "text": row.get("sentence", "")} if "sentence" not in columns else row
+            writer.writerow({c: record.get(c, "") for c in columns})
             handle.flush()
             os.fsync(handle.fileno())
             written += 1

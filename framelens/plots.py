@@ -11,18 +11,15 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-# Okabe–Ito colour-blind-safe palette; the shipped frames get fixed, meaningful colours.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-FIXED = {"western-concern": "#D55E00", "counter-hegemony": "#0072B2", "neutral-report": "#999999"}
+from .codebook import OKABE_ITO, assign_colours
 
 
-def frame_colours(frames: Sequence[str]) -> dict[str, str]:
-    """A colour per frame: fixed for the shipped frames, Okabe–Ito order otherwise."""
-    spare = [c for c in OKABE_ITO if c not in FIXED.values()]
-    return {frame: FIXED.get(frame) or spare[i % len(spare)] for i, frame in enumerate(frames)}
+def frame_colours(frames: Sequence[str], colours: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A colour per frame: the codebook's (``colours``, e.g. ``Codebook.colours``), Okabe–Ito order otherwise."""
+    return assign_colours(frames, colours)
 
 
 # Size caps: a figure is at most this many inches and dots per inch, so no corpus can make

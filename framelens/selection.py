@@ -15,7 +15,7 @@ from .training import build_pipeline, cross_validate
 
 
 def settings_grid(base: ModelSettings) -> list[ModelSettings]:
-    """Word vs word+char n-grams, with or without the guide-lexicon features, two strengths of regularisation."""
+    """Word vs word+char n-grams, with or without the codebook-lexicon features, two strengths of regularisation."""
     grid = []
     for char in (None, (2, 5)):
         for lexicon in (False, True):
@@ -42,11 +42,12 @@ def nested_score(label_set: LabelSet, config: Config = DEFAULT_CONFIG, grid: lis
     choices = []
 
     def select_and_fit(rows: list[LabelRow], fold: int):
-        inner = LabelSet(rows=tuple(rows), labels=label_set.labels, files=label_set.files)
+        inner = LabelSet(rows=tuple(rows), labels=label_set.labels, files=label_set.files,
+                         codebook=label_set.codebook)
         inner_groups = {group_key(row, "article") for row in rows if not row.authored}
         settings, _ = select_settings(inner, config, grid, inner_folds=min(4, len(inner_groups)))
         choices.append(settings.as_dict())
-        pipeline = build_pipeline(settings, config.random_state)
+        pipeline = build_pipeline(settings, config.random_state, label_set.signals)
         return pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
 
     oof = fit_and_score(folds, label_set.labels, select_and_fit)

@@ -140,17 +140,26 @@ def parameters_from_dict(raw: dict) -> PunktParameters:
     return params
 
 
+def content_sentences(text: str, splitter: SentenceSplitter | None = None) -> list[str]:
+    """The content sentences of an article's text: boilerplate removed, then split with Punkt.
+
+    The one definition used by the command line and the Python API alike.
+    """
+    from .clean import strip_boilerplate
+
+    return (splitter or default_splitter()).split(strip_boilerplate(text))
+
+
 def article_sentences(article, *, split: bool = True, splitter: SentenceSplitter | None = None) -> list:
     """The content sentences of an article as :class:`~framelens.schema.Sentence` records.
 
     With ``split`` (the default) boilerplate is removed and the text is split
     with Punkt; without it every non-empty line is taken as one sentence.
     """
-    from .clean import strip_boilerplate
     from .schema import Sentence
 
     if split:
-        texts = (splitter or default_splitter()).split(strip_boilerplate(article.text))
+        texts = content_sentences(article.text, splitter)
     else:
         texts = [line.strip() for line in article.text.split("\n") if line.strip()]
     return [

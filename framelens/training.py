@@ -33,8 +33,12 @@ from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features
 
 
-def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
-    """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline."""
+def build_pipeline(settings: ModelSettings, random_state: int = 0, signals: dict | None = None) -> Pipeline:
+    """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline.
+
+    ``signals`` (frame → phrases, from the codebook) become keyword-count features
+    when ``settings.lexicon_features`` is on; without signals there are none.
+    """
     preprocessor = normalise_for_features if settings.normalise_numbers else None
     features = [
         (
@@ -60,10 +64,10 @@ def build_pipeline(settings: ModelSettings, random_state: int = 0) -> Pipeline:
                 ),
             )
         )
-    if settings.lexicon_features:
+    if settings.lexicon_features and signals:
         from .lexicon import LexiconFeatures
 
-        features.append(("lexicon", LexiconFeatures()))
+        features.append(("lexicon", LexiconFeatures(dict(signals))))
     classifier = LogisticRegression(
         C=settings.C,
         class_weight=settings.class_weight,
@@ -126,15 +130,15 @@ def cross_validate(
     """
     folds = grouped_folds(unique_rows(label_set), group_by, n_splits or config.cv_folds,
                           score_authored=score_authored)
-    return cv_result(fit_and_score(folds, label_set.labels, pipeline_trainer(settings or config.model,
-                                                                               config.random_state)))
+    trainer = pipeline_trainer(settings or config.model, config.random_state, label_set.signals)
+    return cv_result(fit_and_score(folds, label_set.labels, trainer))
 
 
-def pipeline_trainer(settings: ModelSettings, random_state: int) -> Trainer:
+def pipeline_trainer(settings: ModelSettings, random_state: int, signals: dict | None = None) -> Trainer:
     """A :func:`~framelens.cv.fit_and_score` trainer fitting the standard pipeline on the training rows."""
 
     def train(rows: list[LabelRow], fold: int) -> Pipeline:
-        pipeline = build_pipeline(settings, random_state)
+        pipeline = build_pipeline(settings, random_state, signals)
         return pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
 
     return train
@@ -186,7 +190,7 @@ def fit(
     """
     settings = settings or config.model
     rows = unique_rows(label_set)
-    pipeline = build_pipeline(settings, config.random_state)
+    pipeline = build_pipeline(settings, config.random_state, label_set.signals)
     pipeline.fit([row.sentence for row in rows], [row.label for row in rows])
     counts = {label: sum(1 for row in rows if row.label == label) for label in label_set.labels}
     card = ModelCard(
@@ -204,6 +208,8 @@ def fit(
         created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         framelens_version=__version__,
     )
+    if label_set.codebook is not None:  # the report and the labelling screen show its definitions
+        card.extra["codebook"] = label_set.codebook.as_dict()
     return FramingModel(pipeline, card)
 
 

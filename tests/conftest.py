@@ -55,7 +55,21 @@ TINY_ROWS = [
 ]
 
 
+def write_shipped_codebook(directory: Path, order: tuple[str, ...] | None = None) -> Path:
+    """The shipped codebook (definitions, signals, colours) in ``directory``, frames in ``order`` if given."""
+    from framelens.codebook import Codebook, read_codebook
+    from framelens.project import codebook_toml
+
+    shipped = read_codebook(LABELS / "codebook.toml")
+    frames = tuple(shipped.frame(name) for name in order) if order else shipped.frames
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "codebook.toml"
+    path.write_text(codebook_toml(Codebook(frames, shipped.no_frame, shipped.story)), "utf-8")
+    return path
+
+
 @pytest.fixture
 def tiny_labels(tmp_path) -> Path:
-    """A small three-article labels file (12 sentences, 3 labels)."""
+    """A small three-article labels file (12 sentences, 3 labels) beside the shipped codebook (labels sorted)."""
+    write_shipped_codebook(tmp_path / "labels", ("counter-hegemony", "neutral-report", "western-concern"))
     return write_labels(tmp_path / "labels" / "tiny.csv", TINY_ROWS)

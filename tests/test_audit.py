@@ -6,7 +6,7 @@ import pytest
 from framelens.audit import audit_labels
 from framelens.cli import main
 
-from .conftest import write_labels
+from .conftest import write_labels, write_shipped_codebook
 
 SUBJECTS = ["Moscow", "Tehran", "The Kremlin"]
 PLACES = ["Caspian", "Gulf", "Syria", "Ukraine", "Caucasus", "Black Sea", "Central Asia"]
@@ -44,7 +44,7 @@ def clean_rows():
 def labels_dir(tmp_path):
     directory = tmp_path / "labels"
     directory.mkdir()
-    (directory / "label_set.txt").write_text("western-concern\ncounter-hegemony\nneutral-report\n", "utf-8")
+    write_shipped_codebook(directory)  # its signals are lexicon features of the model check
     return directory
 
 

@@ -103,19 +103,26 @@ def test_predict_py_and_train_py_are_the_cli(tiny_labels, seeds_dir):
     assert done.returncode == 0 and len(done.stdout.splitlines()) == SEED_SENTENCES
 
 
-def test_tampered_model_is_refused_and_retrained(trained, capsys):
+def test_tampered_model_is_refused_then_retrained_into_a_new_directory(trained, capsys):
     artifact = trained / "framing.joblib"
     artifact.write_bytes(artifact.read_bytes() + b"\x00")
+    tampered = artifact.read_bytes()
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
-    assert main(["predict", "a.txt", "--model", "m"]) == 0
-    err = capsys.readouterr().err
-    assert err.splitlines()[0] == (
-        "framelens: m/framing.joblib: sha256 does not match m/card.json; the file changed after framelens wrote it, "
-        "so it is not loaded; retrain with: framelens train"
-    )
-    assert err.splitlines()[1] == f"framelens: retraining from {os.path.normpath('labels/tiny.csv')}"
-    card = json.loads((trained / "card.json").read_text("utf-8"))
-    assert card["artifact_sha256"] == file_sha256(artifact)
+    new_dir = f"m-sklearn-{sklearn.__version__}"
+    refusal = ("m/framing.joblib: sha256 does not match m/card.json; the file changed after framelens wrote it, "
+               "so it is not loaded; retrain with: framelens train")
+    assert main(["predict", "a.txt", "--model", "m"]) == 2
+    assert capsys.readouterr().err == (
+        f"framelens: error: {refusal} (the labels are {os.path.normpath('labels/tiny.csv')}), or add --retrain to "
+        f"retrain into {new_dir}/ and keep m/ as it is\n")
+    assert main(["predict", "a.txt", "--model", "m", "--retrain"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == [f"framelens: {refusal}",
+                       f"framelens: retraining from {os.path.normpath('labels/tiny.csv')} into {new_dir}/ "
+                       "(m/ stays as it is)"]
+    card = json.loads(Path(new_dir, "card.json").read_text("utf-8"))
+    assert card["artifact_sha256"] == file_sha256(Path(new_dir, "framing.joblib"))
+    assert artifact.read_bytes() == tampered  # the refused model is left exactly as it was
 
 
 def test_tampered_model_without_labels_is_an_error(trained, tiny_labels, capsys):
@@ -130,27 +137,46 @@ def test_tampered_model_without_labels_is_an_error(trained, tiny_labels, capsys)
     )
 
 
-def test_model_from_another_sklearn_is_retrained(trained, capsys):
+def test_model_from_another_sklearn_is_retrained_only_with_retrain(trained, capsys):
     card_path = trained / "card.json"
     card = json.loads(card_path.read_text("utf-8"))
     card["library_versions"]["scikit-learn"] = "0.24.2"
     card_path.write_text(json.dumps(card), "utf-8")
+    before = card_path.read_bytes()
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
-    assert main(["predict", "a.txt", "--model", "m"]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert err[0] == (f"framelens: m: trained with scikit-learn 0.24.2 but {sklearn.__version__} is installed; "
-                      "retrain with: framelens train")
-    assert json.loads(card_path.read_text("utf-8"))["library_versions"]["scikit-learn"] == sklearn.__version__
+    assert main(["predict", "a.txt", "--model", "m"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"framelens: error: m: trained with scikit-learn 0.24.2 but {sklearn.__version__} is installed; ")
+    assert main(["predict", "a.txt", "--model", "m", "--retrain"]) == 0
+    capsys.readouterr()
+    retrained = Path(f"m-sklearn-{sklearn.__version__}", "card.json")
+    assert json.loads(retrained.read_text("utf-8"))["library_versions"]["scikit-learn"] == sklearn.__version__
+    assert card_path.read_bytes() == before
 
 
-def test_default_model_is_trained_on_first_use(tiny_labels, capsys):
+def test_project_without_a_model_says_how_to_train_one(tiny_labels, capsys):
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
-    assert main(["predict", "a.txt"]) == 0
-    captured = capsys.readouterr()
-    assert captured.err.splitlines()[0] == (
-        "framelens: no trained model in model/ yet; training one from labels/ first (one time only)"
-    )
-    assert len(captured.out.splitlines()) == 1 and Path("model/card.json").is_file()
+    assert main(["predict", "a.txt"]) == 2
+    assert capsys.readouterr().err == (
+        "framelens: error: model: no trained model here; train one with: framelens train labels/\n")
+    assert not Path("model").exists()
+
+
+def test_outside_a_project_the_shipped_model_predicts(capsys):
+    Path("a.txt").write_text("The treaty was signed in Moscow on Friday.", "utf-8")
+    assert main(["predict", "a.txt", "--quiet"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert sorted(record["probabilities"]) == ["counter-hegemony", "neutral-report", "western-concern"]
+    assert record["label"] == "neutral-report"
+
+
+def test_environment_variable_names_the_model(trained, monkeypatch, capsys):
+    monkeypatch.setenv("FRAMELENS_MODEL", str(trained.resolve()))
+    Path("elsewhere").mkdir()
+    monkeypatch.chdir("elsewhere")
+    Path("a.txt").write_text("The treaty was signed.", "utf-8")
+    assert main(["predict", "a.txt", "--quiet", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("article_id,outlet,sentence_index,text,label,")
 
 
 def _bad_input(name: str, content: bytes | None) -> str:
@@ -202,8 +228,12 @@ def test_missing_model_directory(capsys):
     Path("a.txt").write_text("Text.", "utf-8")
     assert main(["predict", "a.txt", "--model", "nomodel"]) == 2
     assert capsys.readouterr().err == (
-        "framelens: error: nomodel: model directory does not exist; train one with: framelens train --model nomodel\n"
-    )
+        "framelens: error: nomodel: no trained model here; train one with: framelens train LABELS.csv --model "
+        "nomodel (LABELS.csv: your labelled sentences; start a project with: framelens init DIR)\n")
+    Path("labels").mkdir()
+    assert main(["predict", "a.txt", "--model", "nomodel"]) == 2
+    assert capsys.readouterr().err == (
+        "framelens: error: nomodel: no trained model here; train one with: framelens train labels/ --model nomodel\n")
 
 
 def test_unwritable_out(trained, capsys):
@@ -226,6 +256,8 @@ def test_train_with_one_class_and_with_a_typo(tmp_path, capsys):
     (labels / "label_set.txt").write_text("western-concern\ncounter-hegemony\nneutral-report\n", "utf-8")
     assert main(["train", str(labels), "--model", "m"]) == 2
     assert capsys.readouterr().err == (
+        f"framelens: note: {labels / 'label_set.txt'} is read as a codebook of names only; write a codebook.toml "
+        "beside it instead (definitions, signals, colours; see framelens init)\n"
         f"framelens: error: {typo}, row 3: label 'counter-hegemny' is not in the declared set "
         "(counter-hegemony, neutral-report, western-concern); did you mean 'counter-hegemony'?\n"
     )

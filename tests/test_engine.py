@@ -75,9 +75,9 @@ def test_unknown_engine_is_a_named_error(corpus):
 
 
 def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
-    import framelens.cli.predict as predict_command
+    import framelens.engine as engine  # the predict command imports run_predictions from here when it runs
 
-    real = predict_command.run_predictions
+    real = engine.run_predictions
 
     def interrupted(*args, **kwargs):
         for number, item in enumerate(real(*args, **kwargs)):
@@ -85,7 +85,7 @@ def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
                 raise KeyboardInterrupt
             yield item
 
-    monkeypatch.setattr(predict_command, "run_predictions", interrupted)
+    monkeypatch.setattr(engine, "run_predictions", interrupted)
     assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "part.jsonl"]) == 130
     assert capsys.readouterr().err.splitlines() == [
         "framelens: interrupted: kept 3 whole articles (81 sentences) in part.jsonl",

@@ -11,21 +11,24 @@ from framelens.config import DEFAULT_CONFIG
 from framelens.cv import grouped_folds, macro_f1
 from framelens.evaluation import bootstrap_macro_f1, reliability
 from framelens.labels import LabelSet, read_labels, unique_rows
+from framelens.codebook import read_codebook
 from framelens.lexicon import lexicon_predict
 from framelens.selection import nested_score, select_settings
 from framelens.training import cross_validate
 
-from .conftest import TINY_ROWS, write_labels
+from .conftest import REPO, TINY_ROWS, write_labels
 
 LABELS = ["counter-hegemony", "neutral-report", "western-concern"]
 
 
 def test_lexicon_baseline_on_the_fixture():
+    shipped = read_codebook(REPO / "labels" / "codebook.toml")
     truth = [row[3] for row in TINY_ROWS]
-    predicted = lexicon_predict([row[2] for row in TINY_ROWS], LABELS)
+    predicted = lexicon_predict([row[2] for row in TINY_ROWS], LABELS, shipped.signals, shipped.no_frame)
     # western-concern F1 2/3, counter-hegemony 6/7, neutral-report 8/11
     assert macro_f1(truth, predicted, LABELS) == pytest.approx((2 / 3 + 6 / 7 + 8 / 11) / 3)
-    assert lexicon_predict(["Nothing to see."], ["pro", "con"]) == ["pro"]
+    assert lexicon_predict(["Nothing to see."], ["pro", "con"], {"pro": ["yes"]}) == ["pro"]
+    assert lexicon_predict(["Nothing to see.", "Oh yes."], ["pro", "con"], {"pro": ["yes"]}, "con") == ["con", "pro"]
 
 
 def test_majority_brier_reliability_and_bootstrap():
@@ -44,7 +47,7 @@ def test_majority_brier_reliability_and_bootstrap():
 
 
 def test_evaluate_command_on_the_fixture(tiny_labels, capsys):
-    assert main(["evaluate", "--labels", str(tiny_labels), "--out", "ev", "--no-curve"]) == 0
+    assert main(["evaluate", str(tiny_labels), "--out", "ev", "--no-curve"]) == 0
     out = capsys.readouterr().out.splitlines()
     results = json.loads(Path("ev/evaluation.json").read_text("utf-8"))
     article, outlet = results["schemes"]
@@ -74,7 +77,7 @@ def test_evaluate_with_a_held_out_file(tiny_labels, tmp_path, capsys):
         ("h1", "X", "Critics warned of a dangerous escalation.", "western-concern"),
         ("h2", "Y", "Tehran hailed a blow to Western hegemony.", "counter-hegemony"),
     ])
-    assert main(["evaluate", "--labels", str(tiny_labels), "--test", str(test_file), "--out", "ev"]) == 0
+    assert main(["evaluate", str(tiny_labels), "--test", str(test_file), "--out", "ev"]) == 0
     held = json.loads(Path("ev/evaluation.json").read_text("utf-8"))["held_out"]
     # the training labels tie 4/4/4: the majority baseline says counter-hegemony, F1 2/4 on 1 of 3 classes
     assert held["n_scored"] == 3 and held["baselines"]["majority"] == 0.1667
@@ -88,9 +91,9 @@ def test_evaluate_with_a_held_out_file(tiny_labels, tmp_path, capsys):
 def test_held_out_file_without_a_label_column(tiny_labels, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("sentence\nOne.\n", "utf-8")
-    assert main(["evaluate", "--labels", str(tiny_labels), "--test", str(bad)]) == 2
-    assert capsys.readouterr().err == (
-        f"framelens: error: {bad}: missing column(s) 'label'; a labels file needs the columns sentence,label\n")
+    assert main(["evaluate", str(tiny_labels), "--test", str(bad)]) == 2
+    assert capsys.readouterr().err == (f"framelens: error: {bad}: missing column(s) 'label'; a labels file needs "
+                                       "the columns sentence (or text) and label\n")
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from framelens.cli import main
+from framelens.codebook import read_codebook
 from framelens.labels import read_label_rows, read_labels
 from framelens.training import cross_validate
 
-from .conftest import write_labels
+from .conftest import REPO, write_labels
 
 WIRE = ("The treaty was signed in Moscow on Friday. Western capitals warned the pact could destabilise the region. "
         "Putin hailed the deal as a blow to Western hegemony.\n")
@@ -24,6 +25,17 @@ DOCUMENT = "The document runs for twenty years and covers energy."
 CHAPTER = "Tehran called it a new chapter free of pressure."
 CAPITALS = "Western capitals warned the pact could destabilise the region."
 KEYS = "[1-3 s b u ? q]> "
+# What `?` shows after the keys: the codebook beside labels/mine.csv (the shipped one, frames sorted).
+_SHIPPED = read_codebook(REPO / "labels" / "codebook.toml")
+SHIPPED_DEFINITIONS = [
+    "The Russia–Iran comprehensive strategic partnership treaty (January 2025)",
+    f"  1 counter-hegemony: {_SHIPPED.frame('counter-hegemony').definition}",
+    "      e.g. \"Moscow and Tehran say the pact is another step toward a world no longer run from Washington.\"",
+    f"  2 neutral-report: {_SHIPPED.frame('neutral-report').definition}",
+    "      e.g. \"The treaty runs for 20 years and covers trade, energy and transport.\"",
+    f"  3 western-concern: {_SHIPPED.frame('western-concern').definition}",
+    "      e.g. \"The deal will deepen a military alignment that Western capitals see as a direct threat.\"",
+]
 
 
 @pytest.fixture
@@ -40,7 +52,7 @@ def corpus(tiny_labels, capsys):
 
 def label(monkeypatch, answers, *options):
     monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{answer}\n" for answer in answers)))
-    return main(["label", "corpus", "--labels", "labels/mine.csv", "--model", "m", *options])
+    return main(["label", "corpus", "--into", "labels/mine.csv", "--model", "m", *options])
 
 
 def retrain_line(tiny_labels, extra_rows, previous):
@@ -84,7 +96,7 @@ def test_piped_session_transcript_and_file(corpus, tiny_labels, monkeypatch, cap
         "  u    undo the last answer: an 'undo' row is appended and the sentence is shown again",
         "  ?    this help",
         "  q    quit (end of input too); every answer is already saved",
-        "1 counter-hegemony  2 neutral-report  3 western-concern",
+        *SHIPPED_DEFINITIONS,
         *document,
         KEYS + "1", "saved: counter-hegemony (row 3)",
         "retraining after 2 answers ...", first,
@@ -135,7 +147,7 @@ def test_killed_session_leaves_a_valid_file_and_resumes(corpus, monkeypatch, cap
     labels_file = Path("labels/mine.csv")
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; from framelens.cli import main; sys.exit(main(sys.argv[1:]))",
-         "label", "corpus", "--labels", str(labels_file), "--model", "m"],
+         "label", "corpus", "--into", str(labels_file), "--model", "m"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -166,7 +178,7 @@ def test_killed_session_leaves_a_valid_file_and_resumes(corpus, monkeypatch, cap
 def test_cold_start_with_a_label_set_and_no_model(monkeypatch, capsys):
     Path("one.txt").write_text(POST, "utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n2\n"))
-    assert main(["label", "one.txt", "--labels", "mine.csv", "--label-set", "pro,con", "--every", "2"]) == 0
+    assert main(["label", "one.txt", "--into", "mine.csv", "--label-set", "pro,con", "--every", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1] == "1 pro  2 con  s skip  b boilerplate  u undo  ? help  q quit"
     # No model: diversity alone, so reading order first.
@@ -177,16 +189,17 @@ def test_cold_start_with_a_label_set_and_no_model(monkeypatch, capsys):
 @pytest.mark.parametrize(
     "options, message",
     [
-        ([], "no model to take the label names from; train one (framelens train) or pass --label-set a,b,c"),
-        (["--label-set", "pro,boilerplate"], "'boilerplate' is reserved (the b key records boilerplate); "
-                                             "choose other label names"),
-        (["--label-set", "pro"], "label set 'pro' needs at least two distinct labels, e.g. --label-set a,b,c"),
+        ([], "mine.csv: no codebook.toml beside it and no model to take the label names from; start one with: "
+             "framelens init DIR, or pass --label-set a,b,c"),
+        (["--label-set", "pro,boilerplate"], "--label-set: 'boilerplate' is reserved (the b key records boilerplate, "
+                                             "undo withdraws rows); choose another label name"),
+        (["--label-set", "pro"], "--label-set: only 1 label(s) (pro); a label set needs at least two"),
     ],
     ids=["no-label-names", "reserved", "one-label"],
 )
 def test_label_names_errors(monkeypatch, capsys, options, message):
     Path("one.txt").write_text(POST, "utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    assert main(["label", "one.txt", "--labels", "mine.csv", *options]) == 2
+    assert main(["label", "one.txt", "--into", "mine.csv", *options]) == 2
     assert capsys.readouterr().err == f"framelens: error: {message}\n"
     assert not Path("mine.csv").exists()

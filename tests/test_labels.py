@@ -37,8 +37,8 @@ def test_boilerplate_rows_are_left_out(tmp_path):
 @pytest.mark.parametrize(
     "rows, header, message",
     [
-        ([("a", "", "One.", "pro")], ("article_id", "outlet", "text", "label"),
-         "{f}: missing column(s) 'sentence'; a labels file needs the columns sentence,label"),
+        ([("a", "", "One.", "pro")], ("article_id", "outlet", "body", "label"),
+         "{f}: missing column(s) 'sentence'; a labels file needs the columns sentence (or text) and label"),
         ([("a", "", "One.", "pro"), ("a", "", " ", "con")], None,
          "{f}, row 3: empty sentence; fill it in or delete the row"),
         ([("a", "", "One.", "pro"), ("a", "", "Two.", "")], None,
@@ -49,7 +49,7 @@ def test_boilerplate_rows_are_left_out(tmp_path):
          "{f}, row 3: the same sentence is labelled 'pro' at {f}, row 2 and 'con' here; keep one label"),
         ([("a", "", "A.", "western-concern"), ("a", "", "B.", "western-concern"), ("b", "", "C.", "neutral-report"),
           ("b", "", "D.", "western-concren")], None,
-         "{f}, row 5: label 'western-concren' looks like a typo of 'western-concern'; fix it, or declare the labels in label_set.txt"),
+         "{f}, row 5: label 'western-concren' looks like a typo of 'western-concern'; fix it, or declare the labels in a codebook.toml"),
     ],
     ids=["missing-column", "empty-sentence", "empty-label", "one-class", "conflict", "typo-undeclared"],
 )

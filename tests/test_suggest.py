@@ -120,6 +120,6 @@ def test_import_without_known_labels_is_an_error(capsys):
     assert main(["import-labels", "sheet.csv", "--into", "mine.csv"]) == 2
     assert capsys.readouterr().err == (
         "framelens: error: no allowed labels known for mine.csv; pass --label-set a,b,c "
-        "or put a label_set.txt beside it\n"
+        "or put a codebook.toml beside it\n"
     )
     assert not Path("mine.csv").exists()

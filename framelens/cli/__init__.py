@@ -1,7 +1,8 @@
 """The ``framelens`` command line: parse options, call the library, report errors in one line.
 
 Each command lives in a small module of this package with two functions,
-``register(subparsers)`` and ``run(args) -> int``. Only this package prints,
+``register(subparsers)`` and ``run(args) -> int``; modules import the library
+inside ``run`` so that ``framelens --help`` answers at once. Only this package prints,
 prompts or exits. Library errors (:class:`~framelens.errors.FramelensError`)
 become ``framelens: error: <message>`` on stderr and exit status 2.
 """
@@ -15,7 +16,12 @@ from .. import __version__
 from ..errors import FramelensError
 
 # Modules that define commands, in the order `framelens --help` lists them.
-COMMAND_MODULES = ("train", "predict", "report", "evaluate", "explain", "label", "suggest", "audit")
+COMMAND_MODULES = ("init", "train", "predict", "report", "evaluate", "explain", "label", "suggest", "audit")
+
+EPILOG = """options mean the same in every command: LABELS (positional) are label files or directories to
+read; --into FILE is a labels file answers are appended to; --out is a FILE for commands that write
+one file (predict, suggest) and a DIR for those that write several (report, evaluate); --model DIR is
+the model (default: $FRAMELENS_MODEL, else model/ here, else the model shipped with framelens)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     parser = argparse.ArgumentParser(
-        prog="framelens", description="Measure how news outlets frame a story, sentence by sentence."
+        prog="framelens", description="Measure how news outlets frame a story, sentence by sentence.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"framelens {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..audit import CHECK, FIX, audit_labels
-from ..config import Config
-from .common import DEFAULT_LABELS
+from .common import add_labels_argument
 
 
 def register(subparsers) -> None:
@@ -14,15 +12,17 @@ def register(subparsers) -> None:
         description="Check label files without stopping at the first problem. Exit status 1 when something "
                     "must be fixed (empty field, unknown label, a sentence labelled twice), else 0.",
     )
-    parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
-                        help="label CSV files or directories (default: labels/)")
-    parser.add_argument("--label-set", metavar="A,B,C", help="allowed labels (default: label_set.txt beside the files)")
+    add_labels_argument(parser)
+    parser.add_argument("--label-set", metavar="A,B,C", help="allowed labels (default: the codebook beside the files)")
     parser.add_argument("--strict", action="store_true", help="exit 1 on findings to check too")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    report = audit_labels(args.labels, Config(), label_set=args.label_set.split(",") if args.label_set else None)
+    from ..audit import CHECK, FIX, audit_labels
+    from ..config import DEFAULT_CONFIG
+
+    report = audit_labels(args.labels, DEFAULT_CONFIG, label_set=args.label_set.split(",") if args.label_set else None)
     counts = ", ".join(f"{label} {n}" for label, n in report.counts.items())
     print(f"{', '.join(report.files)}: {report.n_rows} rows, {report.n_boilerplate} boilerplate; "
           f"classes: {counts}")

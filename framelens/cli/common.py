@@ -1,23 +1,34 @@
-"""Helpers shared by the command modules: messages, input options, getting a model."""
+"""Helpers shared by the command modules: messages, the options every command spells the same way.
+
+Option rules (one meaning per option across commands):
+
+- labels to read are positional ``LABELS`` (files or directories); a labels file
+  that answers are appended to is ``--into FILE``;
+- ``--out`` is a FILE when the command writes one file (predict, suggest) and a
+  DIR when it writes several (report, evaluate, init takes its DIR positionally);
+- ``--model DIR`` is the model to use or to train into.
+
+Only light modules are imported here: ``framelens --help`` must not pay for
+scikit-learn. Command modules import the library inside ``run``.
+"""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
-from dataclasses import replace
+from ..config import DEFAULT_CONFIG
+from ..model_store import DEFAULT_LABELS, DEFAULT_MODEL_DIR, MODEL_ENV
 
-from ..config import Config, ModelSettings
-from ..selection import nested_score, select_settings
-from ..corpus import FieldMap
-from ..errors import LabelError, ModelIntegrityError, ModelMissingError, ModelVersionError
-from ..labels import read_labels
-from ..persistence import load_model, read_card, save_model
-from ..training import train
-
-DEFAULT_MODEL_DIR = "model"
-DEFAULT_LABELS = "labels"
+__all__ = [
+    "DEFAULT_LABELS",
+    "DEFAULT_MODEL_DIR",
+    "add_input_options",
+    "add_jobs_option",
+    "add_labels_argument",
+    "add_model_option",
+    "field_map",
+    "say",
+]
 
 
 def say(message: str) -> None:
@@ -25,106 +36,53 @@ def say(message: str) -> None:
     print(f"framelens: {message}", file=sys.stderr, flush=True)
 
 
-def add_input_options(parser: argparse.ArgumentParser, default_inputs: list[str] | None = None) -> None:
-    """INPUT paths plus encoding and column-mapping options."""
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """INPUT paths (at least one) plus encoding and column-mapping options."""
     parser.add_argument(
-        "inputs", nargs="*", metavar="INPUT", default=default_inputs or ["seeds"],
-        help="files or directories of .txt/.jsonl/.csv articles, or - for stdin (default: %(default)s)",
+        "inputs", nargs="+", metavar="INPUT",
+        help="files or directories of .txt/.jsonl/.csv articles, or - for stdin",
     )
-    parser.add_argument("--encoding", default=Config().encoding, help="text encoding of inputs (default: utf-8; e.g. cp1252)")
+    parser.add_argument("--encoding", default=DEFAULT_CONFIG.encoding,
+                        help="text encoding of inputs (default: utf-8; e.g. cp1252)")
     for field in ("text", "id", "outlet", "title", "url", "date"):
         parser.add_argument(f"--{field}-column", metavar="NAME", help=f"name of the {field} column/field in .csv/.jsonl inputs")
 
 
-def field_map(args: argparse.Namespace) -> FieldMap:
-    """The column mapping given on the command line."""
+def field_map(args: argparse.Namespace):
+    """The column mapping given on the command line (a :class:`~framelens.corpus.FieldMap`)."""
+    from ..corpus import FieldMap
+
     return FieldMap(
         text=args.text_column, id=args.id_column, outlet=args.outlet_column,
         title=args.title_column, url=args.url_column, date=args.date_column,
     )
 
 
-def add_model_option(parser: argparse.ArgumentParser) -> None:
-    """``--model DIR``."""
-    parser.add_argument("--model", metavar="DIR", help=f"model directory (default: {DEFAULT_MODEL_DIR}/)")
+def add_model_option(parser: argparse.ArgumentParser, *, retrain: bool = False) -> None:
+    """``--model DIR`` (and, for commands that load a model, ``--retrain``)."""
+    parser.add_argument("--model", metavar="DIR",
+                        help=f"model directory (default: ${MODEL_ENV}, else {DEFAULT_MODEL_DIR}/ here, "
+                             "else the model shipped with framelens)")
+    if retrain:
+        parser.add_argument("--retrain", action="store_true",
+                            help="if the model was written by another scikit-learn or changed, retrain it from its "
+                                 "labels into a new directory (the old one is kept)")
 
 
-def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config, *, keep_previous: bool = True,
-                   select: bool = False):
-    """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
-    label_set = read_labels(label_paths)
-    selection = None
-    if select:
-        say("choosing settings: nested grouped cross-validation over the settings grid (a few minutes)")
-        nested = nested_score(label_set, config)
-        settings, inner_score = select_settings(label_set, config)
-        config = replace(config, model=settings)
-        selection = {"chosen": settings.as_dict(), "grouped_cv_macro_f1_of_choice": inner_score, **nested}
-    model, cv = train(label_set, config, on_step=say)
-    if selection:
-        model.card.extra["selection"] = selection
-    model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
-    save_model(model, model_dir, keep_previous=keep_previous)
-    return model, cv
+def add_labels_argument(parser: argparse.ArgumentParser, *, what: str = "label CSV files or directories") -> None:
+    """Positional ``LABELS`` (default ``labels/``)."""
+    parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
+                        help=f"{what} (default: {DEFAULT_LABELS}/)")
 
 
-def obtain_model(model_option: str | None, config: Config = Config()):
-    """Load the model; retrain from its labels when it is missing (default dir), tampered or outdated."""
-    model_dir = Path(model_option or DEFAULT_MODEL_DIR)
-    try:
-        return load_model(model_dir)
-    except ModelMissingError:
-        if model_option is not None or not Path(DEFAULT_LABELS).is_dir():
-            raise
-        say(f"no trained model in {model_dir}/ yet; training one from {DEFAULT_LABELS}/ first (one time only)")
-        return train_and_save([DEFAULT_LABELS], model_dir, config)[0]
-    except (ModelIntegrityError, ModelVersionError) as error:
-        sources = _recorded_training_files(model_dir)
-        if not sources:
-            raise
-        say(f"{error}")
-        say(f"retraining from {', '.join(sources)}")
-        try:
-            settings = _recorded_settings(model_dir)  # the refused model's own settings, e.g. from --select
-            if settings is not None:
-                config = replace(config, model=settings)
-            return train_and_save(sources, model_dir, config, keep_previous=False)[0]
-        except LabelError:
-            raise error from None
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``--jobs N`` (default: every core, decided when the command runs)."""
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes for splitting and classifying (default: all cores)")
 
 
-def optional_model(model_option: str | None, config: Config = Config()):
-    """The model of ``--model`` as :func:`obtain_model` gets it, or ``None`` when there is none to get."""
-    try:
-        return obtain_model(model_option, config)
-    except ModelMissingError:
-        if model_option is not None:
-            raise
-        return None
+def jobs(args: argparse.Namespace) -> int:
+    """``--jobs`` or the engine's default."""
+    from ..engine import default_jobs
 
-
-def known_label_files(model_option: str | None) -> list[str]:
-    """Label files whose sentences count as labelled: the model's training files (that exist) and ``labels/``."""
-    files = _recorded_training_files(Path(model_option or DEFAULT_MODEL_DIR))
-    if Path(DEFAULT_LABELS).is_dir() and DEFAULT_LABELS not in files:
-        files.append(DEFAULT_LABELS)
-    return files
-
-
-def _recorded_settings(model_dir: Path) -> ModelSettings | None:
-    try:
-        return ModelSettings.from_dict(read_card(model_dir).settings["model"])
-    except Exception:
-        return None
-
-
-def _recorded_training_files(model_dir: Path) -> list[str]:
-    try:
-        card = read_card(model_dir)
-    except Exception:
-        card = None
-    files = [str(model_dir / f) for f in (card.training_files if card else [])]
-    files = [os.path.normpath(f) for f in files if Path(f).is_file()]
-    if not files and any(Path(DEFAULT_LABELS).glob("*.csv")):
-        files = [DEFAULT_LABELS]
-    return files
+    return args.jobs if args.jobs is not None else default_jobs()

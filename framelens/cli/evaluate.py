@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import DEFAULT_LABELS, say
+from .common import add_labels_argument, say
 
 
 def register(subparsers) -> None:
@@ -13,8 +13,7 @@ def register(subparsers) -> None:
         "evaluate", help="honest accuracy: grouped CV, leave-one-outlet-out, baselines, calibration",
         description="Score the model family on real sentences it did not train on; authored sentences only train.",
     )
-    parser.add_argument("--labels", nargs="+", default=[DEFAULT_LABELS], metavar="PATH",
-                        help="label CSVs or directories to train on (default: labels/)")
+    add_labels_argument(parser, what="label CSVs or directories to train on")
     parser.add_argument("--test", metavar="FILE", help="score this held-out labelled CSV instead of cross-validating")
     parser.add_argument("--out", metavar="DIR", default="evaluation_out", help="numbers and figures (default: %(default)s/)")
     parser.add_argument("--nested", action="store_true", help="also run nested grouped CV over the settings grid (slow)")
@@ -23,7 +22,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here so that `framelens --help` does not load scikit-learn.
     from .. import plots
     from ..config import DEFAULT_CONFIG as config
     from ..evaluation import evaluate_scheme, learning_curve, score_held_out
@@ -39,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         test_set = read_labels([args.test], label_set=label_set.labels)
         held = score_held_out(label_set, test_set, config)
         results["held_out"] = held
-        print(HEADER)
+        print(header("lexicon" in held["baselines"]))
         print(_line("held-out file", held))
         print(f"calibration: T = {held['temperature']:.3f} from the training labels' grouped CV, "
               "scored on the held-out file")
@@ -52,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         if len(outlets) >= 2:
             schemes.append(evaluate_scheme(label_set, "outlet", config, n_splits=len(outlets)))
         results["schemes"] = [scheme.summary() for scheme in schemes]
-        print(HEADER)
+        print(header("lexicon" in results["schemes"][0]["baselines"]))
         for summary in results["schemes"]:
             print(_line(summary["scheme"], summary))
         first = results["schemes"][0]
@@ -81,8 +79,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-HEADER = (f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8} {'lexicon':>8} "
-          f"{'Brier T=1 → T':>15} {'log-loss T=1 → T':>17}")
+def header(lexicon: bool) -> str:
+    """The table's header; the lexicon column only when the codebook has signal phrases for that baseline."""
+    column = f" {'lexicon':>8}" if lexicon else ""
+    return (f"{'scheme':<22} {'macro-F1 [95% CI]':<22} {'majority':>8}{column} "
+            f"{'Brier T=1 → T':>15} {'log-loss T=1 → T':>17}")
 
 
 def _line(name: str, scores: dict) -> str:
@@ -92,7 +93,8 @@ def _line(name: str, scores: dict) -> str:
     brier = f"{scores['brier']['before']:.3f} → {scores['brier']['after']:.3f}"
     log_loss = f"{scores['log_loss']['before']:.3f} → {scores['log_loss']['after']:.3f}"
     baselines = scores["baselines"]
-    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f} {baselines['lexicon']:>8.3f} {brier:>15} {log_loss:>17}"
+    lexicon = f" {baselines['lexicon']:>8.3f}" if "lexicon" in baselines else ""
+    return f"{name:<22} {ci:<22} {baselines['majority']:>8.3f}{lexicon} {brier:>15} {log_loss:>17}"
 
 
 def _per_class(per_class: dict) -> None:

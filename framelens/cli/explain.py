@@ -4,9 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..config import Config
-from ..explain import explain_sentence, top_terms
-from .common import add_model_option, obtain_model
+from .common import add_model_option, say
 
 
 def register(subparsers) -> None:
@@ -15,7 +13,7 @@ def register(subparsers) -> None:
     parser.add_argument("sentence", nargs="?", help="the sentence to explain")
     parser.add_argument("--top", action="store_true", help="the whole model's top terms per frame")
     parser.add_argument("-n", type=int, default=8, help="terms per frame (default: 8)")
-    add_model_option(parser)
+    add_model_option(parser, retrain=True)
     parser.set_defaults(run=run)
 
 
@@ -23,7 +21,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.top and not args.sentence:
         print("framelens: error: give a sentence in quotes, or --top for the whole model", file=sys.stderr)
         return 2
-    model = obtain_model(args.model, Config())
+    from ..config import DEFAULT_CONFIG
+    from ..explain import explain_sentence, top_terms
+    from ..model_store import obtain_model
+
+    model = obtain_model(args.model, DEFAULT_CONFIG, retrain=args.retrain, on_step=say)
     if args.top:
         for frame, terms in top_terms(model, args.n).items():
             print(f"{frame}: " + ", ".join(f"{t['term']} ({t['weight']:+.2f})" for t in terms))

@@ -10,14 +10,10 @@ import argparse
 import shutil
 import sys
 import textwrap
-from dataclasses import replace
 
-from ..config import Config
-from ..corpus import read_corpus
-from ..errors import LabelError
-from ..labels import BOILERPLATE
-from ..session import LabellingSession
-from .common import add_input_options, add_model_option, field_map, known_label_files, optional_model
+from ..codebook import BOILERPLATE
+from ..config import DEFAULT_CONFIG
+from .common import add_input_options, add_model_option, field_map, say
 
 HELP = """keys:
   {numbers}  the label with that number
@@ -40,35 +36,67 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "label", help="label sentences in the terminal, most informative first",
         description="Show one unlabelled sentence at a time with its outlet and neighbours; each answer is "
-                    "appended to --labels at once. Already labelled sentences never come back.",
+                    "appended to --into at once. Already labelled sentences never come back.",
     )
     add_input_options(parser)
-    parser.add_argument("--labels", required=True, metavar="FILE", help="labels CSV the answers are appended to")
-    parser.add_argument("--label-set", metavar="A,B,C", help="label names, in key order (default: the model's labels)")
+    parser.add_argument("--into", required=True, metavar="FILE", help="labels CSV the answers are appended to")
+    parser.add_argument("--label-set", metavar="A,B,C",
+                        help="label names, in key order (default: the codebook beside --into, else the model's)")
     add_model_option(parser)
-    parser.add_argument("--every", type=positive_int, default=Config().retrain_every, metavar="N",
+    parser.add_argument("--every", type=positive_int, default=DEFAULT_CONFIG.retrain_every, metavar="N",
                         help="retrain and show the grouped-CV macro-F1 every N answers (default: %(default)s)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config = replace(Config(encoding=args.encoding), retrain_every=args.every)
-    model = optional_model(args.model, config)
-    if args.label_set:
-        names = args.label_set.split(",")
-    elif model is not None:
-        names = model.classes
-    else:
-        raise LabelError("no model to take the label names from; train one (framelens train) or pass --label-set a,b,c")
+    from dataclasses import replace
+
+    from ..corpus import read_corpus
+    from ..model_store import known_label_files, optional_model, uses_shipped_model
+    from ..session import LabellingSession
+
+    config = replace(DEFAULT_CONFIG, encoding=args.encoding, retrain_every=args.every)
+    model = optional_model(args.model, config, on_step=say)
+    # The shipped model may rank sentences of its own story, but never decides a new project's labels.
+    codebook = session_codebook(args.into, args.label_set, None if uses_shipped_model(args.model) else model)
+    if model is not None and set(model.classes) != set(codebook.names):
+        model = None  # a model of another label set cannot rank this one's sentences
     articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
                            manifest_name=config.manifest_name)
-    session = LabellingSession(articles, args.labels, names, model=model,
-                               training_files=known_label_files(args.model), config=config)
-    _converse(session, args.labels)
+    session = LabellingSession(articles, args.into, codebook.names, model=model, config=config,
+                               training_files=known_label_files(args.model, with_model=model is not None))
+    _converse(session, args.into, codebook)
     return 0
 
 
-def _converse(session: LabellingSession, labels_file: str) -> None:
+def session_codebook(into: str, label_set: str | None, model):
+    """The labels of a session: ``--label-set``, else the codebook beside ``into``, else the model's."""
+    from ..codebook import Codebook, find_codebook
+    from ..errors import LabelError
+
+    if label_set:
+        return Codebook.from_names(label_set.split(","), "--label-set")
+    beside = find_codebook([into])
+    if beside is not None:
+        return beside
+    if model is not None:
+        stored = model.card.extra.get("codebook")
+        return Codebook.from_dict(stored) if stored else Codebook.from_names(model.classes)
+    raise LabelError(f"{into}: no codebook.toml beside it and no model to take the label names from; "
+                     "start one with: framelens init DIR, or pass --label-set a,b,c")
+
+
+def definitions(codebook) -> list[str]:
+    """The codebook's definitions (and first example) for the help screen."""
+    lines = [f"{codebook.story}" if codebook.story else ""]
+    for number, frame in enumerate(codebook.frames, start=1):
+        lines.append(f"  {number} {frame.name}: {frame.definition or '(no definition in the codebook)'}")
+        for example in frame.examples[:1]:
+            lines.append(f"      e.g. \"{example}\"")
+    return [line for line in lines if line]
+
+
+def _converse(session, labels_file: str, codebook) -> None:
     keys = {str(number): label for number, label in enumerate(session.label_names, start=1)}
     legend = "  ".join(f"{key} {label}" for key, label in keys.items())
     prompt = f"[1-{len(keys)} s b u ? q]> "
@@ -104,7 +132,8 @@ def _converse(session: LabellingSession, labels_file: str) -> None:
                 _out(f"undone: {undone[0].label} (row {undone[0].row} withdrawn by row {undone[1]})")
         elif key == "?":
             _out(HELP.format(numbers=f"1-{len(keys)}".ljust(3)))
-            _out(legend)
+            for line in definitions(codebook):
+                _out(line)
         else:
             _out(f"unknown key '{key}'; type ? for help")
             show = False
@@ -143,7 +172,7 @@ def _ask(prompt: str) -> str | None:
     return line.strip().lower()
 
 
-def _retrain(session: LabellingSession) -> None:
+def _retrain(session) -> None:
     _out(f"retraining after {session.config.retrain_every} answers ...")
     result = session.retrain()
     if result.error:
@@ -158,7 +187,7 @@ def _retrain(session: LabellingSession) -> None:
              f"± {result.cv.macro_f1_sd:.3f} over {result.cv.n_splits} folds{was}")
 
 
-def _summary(session: LabellingSession, labels_file: str) -> None:
+def _summary(session, labels_file: str) -> None:
     counts = session.counts()
     total = sum(counts.values())
     detail = ", ".join(f"{label} {n}" for label, n in counts.items() if n)

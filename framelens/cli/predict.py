@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import Config
-from ..corpus import read_corpus
-from ..output import FORMATS, PredictionWriter, format_for
-from ..engine import default_jobs, run_predictions
-from ..report import ArticleRecord
-from .progress import progress
-from .report import add_report_options, write_articles_report
-from .common import add_input_options, add_model_option, field_map, obtain_model, say
+from ..output import FORMATS
+from .common import (
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    field_map,
+    jobs,
+    say,
+)
+from .report import add_report_options
 
 
 def register(subparsers) -> None:
@@ -19,14 +21,13 @@ def register(subparsers) -> None:
         description="Split articles into sentences, drop boilerplate and give each sentence a frame.",
     )
     add_input_options(parser)
-    add_model_option(parser)
+    add_model_option(parser, retrain=True)
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from --out suffix, else jsonl)")
     parser.add_argument("--out", metavar="FILE", help="write records here (default: stdout)")
     parser.add_argument("--no-split", action="store_true",
                         help="inputs are already one sentence per line/record: no splitting, no boilerplate filter")
     parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
-    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
-                        help="worker processes for splitting and classifying (default: all cores, %(default)s)")
+    add_jobs_option(parser)
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local processes, or a Dask cluster (needs the dask extra)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -36,8 +37,19 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config(encoding=args.encoding)
-    model = obtain_model(args.model, config)
+    from dataclasses import replace
+
+    from ..config import DEFAULT_CONFIG
+    from ..corpus import read_corpus
+    from ..engine import run_predictions
+    from ..model_store import obtain_model
+    from ..output import PredictionWriter, format_for
+    from ..report import ArticleRecord
+    from .progress import progress
+    from .report import write_articles_report
+
+    config = replace(DEFAULT_CONFIG, encoding=args.encoding)
+    model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
     articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
                            manifest_name=config.manifest_name)
     # With --report and no --out, the per-sentence records are not also dumped on stdout.
@@ -46,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
     collected: list[ArticleRecord] = []
     try:
-        results = run_predictions(model, articles, split=not args.no_split, jobs=args.jobs,
+        results = run_predictions(model, articles, split=not args.no_split, jobs=jobs(args),
                                   engine=args.engine, scheduler=args.scheduler, config=config)
         for item in progress(results, enabled=not args.quiet):
             if writer is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import Config
-from ..corpus import read_corpus
-from ..engine import default_jobs, run_predictions
-from ..errors import ModelError
-from ..output import read_predictions
-from ..report import ArticleRecord, group_predictions, write_report
-from .common import add_input_options, add_model_option, field_map, obtain_model, say
+from .common import (
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    field_map,
+    jobs,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -20,10 +21,10 @@ def register(subparsers) -> None:
                     "or for a predictions file written by framelens predict.",
     )
     add_input_options(parser)
-    add_model_option(parser)
+    add_model_option(parser, retrain=True)
     parser.add_argument("--out", metavar="DIR", default="report", help="report directory (default: report/)")
     add_report_options(parser, with_dir=False)
-    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N", help="worker processes")
+    add_jobs_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no status lines on stderr")
     parser.set_defaults(run=run)
 
@@ -47,8 +48,10 @@ def is_predictions_file(path: str) -> bool:
         first.startswith("article_id,outlet,sentence_index,text,label,confidence"))
 
 
-def write_articles_report(articles: list[ArticleRecord], out_dir: str, model, config: Config, phrases) -> None:
+def write_articles_report(articles: list, out_dir: str, model, config, phrases) -> None:
     """Write the report and say where it went."""
+    from ..report import write_report
+
     report = write_report(articles, out_dir, model, config, phrases)
     say(f"wrote the report for {report['corpus']['sentences']} sentences from {report['corpus']['articles']} "
         f"articles and {report['corpus']['outlets']} outlets to {Path(out_dir) / 'report.html'} "
@@ -56,19 +59,29 @@ def write_articles_report(articles: list[ArticleRecord], out_dir: str, model, co
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config(encoding=args.encoding)
+    from dataclasses import replace
+
+    from ..config import DEFAULT_CONFIG
+    from ..corpus import read_corpus
+    from ..engine import run_predictions
+    from ..errors import ModelError
+    from ..model_store import obtain_model
+    from ..output import read_predictions
+    from ..report import ArticleRecord, group_predictions
+
+    config = replace(DEFAULT_CONFIG, encoding=args.encoding)
     if len(args.inputs) == 1 and is_predictions_file(args.inputs[0]):
         articles = group_predictions(read_predictions(args.inputs[0]))
         try:
-            model = obtain_model(args.model, config)
+            model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         except ModelError as error:
             say(f"{error}; the report leaves out model quality and corrections")
             model = None
     else:
-        model = obtain_model(args.model, config)
+        model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         corpus = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
                              manifest_name=config.manifest_name)
         articles = [ArticleRecord(i.article.article_id, i.article.outlet, i.article.date, i.predictions)
-                    for i in run_predictions(model, corpus, jobs=args.jobs, config=config)]
+                    for i in run_predictions(model, corpus, jobs=jobs(args), config=config)]
     write_articles_report(articles, args.out, model, config, args.phrase)
     return 0

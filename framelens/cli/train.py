@@ -3,27 +3,18 @@ from __future__ import annotations
 
 import argparse
 
-from ..changes import describe_change
-from ..config import DEFAULT_CONFIG
-from ..errors import ModelError
-from ..persistence import PREVIOUS, read_card, restore_previous
-from .common import (
-    DEFAULT_LABELS,
-    DEFAULT_MODEL_DIR,
-    add_model_option,
-    say,
-    train_and_save,
-)
+from .common import DEFAULT_MODEL_DIR, add_labels_argument, say
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "train", help="train a model from labelled sentences",
-        description="Read label CSVs, cross-validate grouped by article, fit on all labels and save the model.",
+        description="Read label CSVs (and the codebook.toml beside them), cross-validate grouped by article, "
+                    "fit on all labels and save the model.",
     )
-    parser.add_argument("labels", nargs="*", metavar="LABELS", default=[DEFAULT_LABELS],
-                        help="label CSV files or directories (default: labels/)")
-    add_model_option(parser)
+    add_labels_argument(parser)
+    parser.add_argument("--model", metavar="DIR", default=DEFAULT_MODEL_DIR,
+                        help="directory to write the model into (default: %(default)s/)")
     parser.add_argument("--select", action="store_true",
                         help="choose TF-IDF/LR settings by nested grouped CV first (recorded in the card)")
     parser.add_argument("--rollback", action="store_true",
@@ -32,12 +23,20 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = DEFAULT_CONFIG
-    model_dir = args.model or DEFAULT_MODEL_DIR
+    from ..changes import describe_change
+    from ..config import DEFAULT_CONFIG
+    from ..labels import find_label_files
+    from ..model_store import train_and_save
+    from ..persistence import PREVIOUS
+
+    model_dir = args.model
     if args.rollback:
         return rollback(model_dir)
     previous = _current_card(model_dir)
-    model, cv = train_and_save(args.labels, model_dir, config, select=args.select)
+    for note in label_notes(args.labels):
+        say(note)
+    find_label_files(args.labels)  # a missing path is reported before any work
+    model, cv = train_and_save(args.labels, model_dir, DEFAULT_CONFIG, select=args.select, on_step=say)
     selection = model.card.extra.get("selection")
     if selection:
         print(f"nested grouped CV of the selection procedure: macro-F1 {selection['nested_macro_f1']:.3f}; "
@@ -57,8 +56,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def label_notes(paths) -> list[str]:
+    """Warnings about the labels that do not stop training: an old label_set.txt, rows without article_id."""
+    from ..codebook import CODEBOOK_FILE, find_codebook
+    from ..labels import distinct_files, read_label_rows
+
+    notes = []
+    codebook = find_codebook(paths)
+    if codebook is not None and codebook.legacy:
+        notes.append(f"note: {codebook.source} is read as a codebook of names only; write a {CODEBOOK_FILE} "
+                     "beside it instead (definitions, signals, colours; see framelens init)")
+    for file in distinct_files(paths):
+        rows = [row for row in read_label_rows(file, keep_empty=True) if not row.authored]
+        missing = sum(1 for row in rows if not row.article_id)
+        if missing:
+            notes.append(f"warning: {file}: {missing} of {len(rows)} rows have no article_id, so cross-validation "
+                         "cannot be grouped by article for them (each counts as its own article); add an "
+                         "article_id column naming each sentence's article")
+    return notes
+
+
 def rollback(model_dir: str) -> int:
     """Swap the model with the one in ``previous/``."""
+    from ..persistence import PREVIOUS, restore_previous
+
     card = restore_previous(model_dir)
     score = f"macro-F1 {card.cv['macro_f1_mean']:.3f}" if card.cv else "no CV scores"
     say(f"rolled back {model_dir}/ to the model trained {card.created} on {card.n_sentences} sentences ({score}); "
@@ -67,6 +88,9 @@ def rollback(model_dir: str) -> int:
 
 
 def _current_card(model_dir: str):
+    from ..errors import ModelError
+    from ..persistence import read_card
+
     try:
         return read_card(model_dir)
     except ModelError:
