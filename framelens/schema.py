@@ -59,7 +59,7 @@ PREDICTION_FIELDS = (
 
 @dataclass(frozen=True)
 class ArticleSummary:
-    """What the report keeps of one article: counts and calibrated probability sums per frame.
+    """What the report keeps of one article: counts, calibrated probability sums and variances per frame.
 
     ``counts`` and ``probability_sums`` follow the report's frame order. ``digest`` is the
     sha256 of the article's prediction records, so the report can name the prediction set
@@ -73,4 +73,7 @@ class ArticleSummary:
     sentences: int
     counts: tuple[int, ...]
     probability_sums: tuple[float, ...]
+    # Σ p(1 − p) per frame: how much the frame count could vary if each sentence's frame
+    # were drawn from its calibrated probabilities.
+    probability_variances: tuple[float, ...]
     digest: str

@@ -33,6 +33,7 @@ class ShareInterval:
 def share_intervals(
     sentences: np.ndarray,
     probability_sums: np.ndarray,
+    probability_variances: np.ndarray,
     error_sd: Sequence[float],
     rng: np.random.Generator,
     *,
@@ -43,16 +44,17 @@ def share_intervals(
 ) -> list[ShareInterval]:
     """Calibrated frame shares of one outlet with intervals for sampling and classification error.
 
-    ``sentences`` holds each article's sentence count and ``probability_sums`` (articles ×
-    frames) the sums of its sentences' calibrated probabilities. The estimate is the
-    outlet's mean calibrated probability per frame. Each bootstrap replicate
+    ``sentences`` holds each article's sentence count, ``probability_sums`` (articles ×
+    frames) the sums of its sentences' calibrated probabilities p and
+    ``probability_variances`` the sums of p(1 − p). The estimate is the outlet's mean
+    calibrated probability per frame. Each bootstrap replicate
 
     1. resamples the outlet's articles with replacement (when ``resample_articles``; an
        outlet with too few articles keeps its own, and the interval then speaks only
        for those articles);
-    2. draws every sentence's frame from its calibrated probabilities (one multinomial
-       over the replicate's sentences with their mean probabilities, which is slightly
-       wider than per-sentence draws);
+    2. adds what drawing every sentence's frame from its calibrated probabilities would
+       add: a normal deviate with the variance of that sum of independent draws,
+       Σ p(1 − p), over the replicate's sentences;
     3. adds a shared error per frame with scale ``error_sd[frame]``: the part of the
        classifier's share error on held-out articles that independent sentence draws do
        not explain (errors that run through a whole outlet, such as an unfamiliar style).
@@ -65,6 +67,7 @@ def share_intervals(
     """
     sentences = np.asarray(sentences, dtype=np.int64)
     sums = np.asarray(probability_sums, dtype=float)
+    variances = np.asarray(probability_variances, dtype=float)
     total = int(sentences.sum())
     frames = sums.shape[1]
     if total == 0:
@@ -77,15 +80,13 @@ def share_intervals(
         block = min(_REPLICATE_BLOCK, samples - done)
         if resample_articles and len(sentences) > 1:
             picks = rng.integers(0, len(sentences), size=(block, len(sentences)))
-            n = sentences[picks].sum(axis=1)
-            mean = sums[picks].sum(axis=1) / np.maximum(n, 1)[:, None]
+            n = np.maximum(sentences[picks].sum(axis=1), 1)[:, None]
+            share = sums[picks].sum(axis=1) / n
+            spread_of_draws = np.sqrt(variances[picks].sum(axis=1)) / n
         else:
-            n = np.full(block, total)
-            mean = np.tile(point, (block, 1))
-        mean = np.clip(mean, 0.0, None)
-        mean /= mean.sum(axis=1, keepdims=True)
-        counts = rng.multinomial(n, mean)
-        share = counts / np.maximum(n, 1)[:, None]
+            share = np.tile(point, (block, 1))
+            spread_of_draws = np.tile(np.sqrt(variances.sum(axis=0)) / total, (block, 1))
+        share = share + rng.normal(0.0, 1.0, size=share.shape) * spread_of_draws
         spread = (rng.standard_t(error_articles, size=share.shape) if error_articles
                   else rng.normal(0.0, 1.0, size=share.shape))
         share += spread * error

@@ -102,6 +102,7 @@ class ReportCollector:
         outlet = article.outlet
         counts = [0] * len(self.frames)
         sums = [0.0] * len(self.frames)
+        variances = [0.0] * len(self.frames)
         position = {frame: i for i, frame in enumerate(self.frames)}
         skip = stop_words()
         outlet_terms = self.terms.setdefault(outlet, Counter())
@@ -111,6 +112,7 @@ class ReportCollector:
             for frame, probability in p.probabilities.items():
                 if frame in position:
                     sums[position[frame]] += probability
+                    variances[position[frame]] += probability * (1.0 - probability)
             outlet_terms.update(terms_of(p.text, skip))
             self.words[outlet] += word_count(p.text)
             self._keep_exemplar(outlet, p)
@@ -124,7 +126,8 @@ class ReportCollector:
         self.summaries.append(ArticleSummary(
             article_id=article.article_id, outlet=outlet, date=article.date,
             source=getattr(article, "source_path", None), sentences=len(predictions), counts=tuple(counts),
-            probability_sums=tuple(round(s, 6) for s in sums), digest=record_digest(predictions)))
+            probability_sums=tuple(round(s, 6) for s in sums),
+            probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
         if predictions:
             self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
                               lambda: {"article_id": article.article_id, "outlet": outlet,

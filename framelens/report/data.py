@@ -72,7 +72,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
                          "it is listed but not compared")
     compared = [o for o in outlets if any(s.sentences for s in summaries if s.outlet == o)]
     rng = np.random.default_rng(config.random_state)
-    outlet_rows = [_outlet_row(outlet, [s for s in summaries if s.outlet == outlet and s.sentences], frames,
+    outlet_rows = [outlet_row(outlet, [s for s in summaries if s.outlet == outlet and s.sentences], frames,
                                error_sd, rng, config) for outlet in compared]
     difference, pairwise_rows = _difference(summaries, compared, rng, config)
     corpus_name = context.corpus_name or "corpus"
@@ -128,13 +128,14 @@ def share_error_sd(card, frames: Sequence[str], config: Config) -> tuple[ShareEr
     return ShareError(sd, int(min(measured[f]["articles"] for f in frames))), None
 
 
-def _outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], error_sd: ShareError,
+def outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], error_sd: ShareError,
                 rng: np.random.Generator, config: Config) -> dict:
     sentences = np.array([s.sentences for s in summaries])
     sums = np.array([s.probability_sums for s in summaries], dtype=float)
+    variances = np.array([s.probability_variances for s in summaries], dtype=float)
     counts = np.array([s.counts for s in summaries], dtype=int).sum(axis=0)
     few = len(summaries) < config.min_articles_to_resample
-    intervals = stats.share_intervals(sentences, sums, error_sd.sd, rng, samples=config.bootstrap_samples,
+    intervals = stats.share_intervals(sentences, sums, variances, error_sd.sd, rng, samples=config.bootstrap_samples,
                                       level=config.interval_level, resample_articles=not few,
                                       error_articles=error_sd.articles)
     total = int(sentences.sum())
@@ -368,8 +369,9 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
                 continue
             n = np.array([s.sentences for s in members])
             sums = np.array([s.probability_sums for s in members], dtype=float)
+            variances = np.array([s.probability_variances for s in members], dtype=float)
             with_interval = len(members) >= config.min_articles_to_resample
-            intervals = (stats.share_intervals(n, sums, error_sd.sd, rng, samples=config.time_bootstrap_samples,
+            intervals = (stats.share_intervals(n, sums, variances, error_sd.sd, rng, samples=config.time_bootstrap_samples,
                                                level=config.interval_level, error_articles=error_sd.articles)
                          if with_interval else None)
             for k, f in enumerate(frames):
