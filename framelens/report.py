@@ -24,7 +24,7 @@ from . import __version__, plots, stats
 from .config import Config
 from .errors import ReportError
 from .explain import explain_sentence, top_terms
-from .persistence import atomic_write_bytes, atomic_write_text
+from .files import atomic_write_bytes, atomic_write_text
 from .schema import Prediction
 
 

@@ -9,7 +9,7 @@ from .. import plots
 from ..config import Config
 from ..evaluation import evaluate_scheme, learning_curve, score_held_out
 from ..labels import read_labels
-from ..persistence import atomic_write_bytes, atomic_write_text
+from ..files import atomic_write_bytes, atomic_write_text
 from ..selection import nested_score
 from .common import DEFAULT_LABELS, say
 
