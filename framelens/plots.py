@@ -19,6 +19,11 @@ def frame_colours(frames: Sequence[str]) -> dict[str, str]:
     return {frame: FIXED.get(frame) or spare[i % len(spare)] for i, frame in enumerate(frames)}
 
 
+def mpl_safe(text: str) -> str:
+    """``text`` for a matplotlib label: every ``$`` escaped, so outlet or label names never reach mathtext."""
+    return str(text).replace("$", r"\$")
+
+
 def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
     """Draw on a new figure's axes and return it as PNG bytes (no timestamps, so bytes are stable)."""
     import matplotlib
@@ -26,15 +31,17 @@ def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwarg
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, ax = plt.subplots(figsize=size, dpi=110)
-    try:
-        draw(ax, *args, **kwargs)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    # Outlet and label names are data: shown as typed, never parsed as mathtext ("$\\foo$").
+    with matplotlib.rc_context({"text.parse_math": False}):
+        figure, ax = plt.subplots(figsize=size, dpi=110)
+        try:
+            draw(ax, *args, **kwargs)
+            figure.tight_layout()
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", metadata={"Software": None})
+            return buffer.getvalue()
+        finally:
+            plt.close(figure)
 
 
 def share_bars(ax, outlets, frames, shares, lows, highs):

@@ -5,6 +5,7 @@ import argparse
 
 from ..config import Config
 from ..corpus import read_corpus
+from ..files import check_not_input
 from ..output import FORMATS, PredictionWriter, format_for
 from ..engine import default_jobs, run_predictions
 from ..report import ArticleRecord
@@ -37,6 +38,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = Config(encoding=args.encoding)
+    check_not_input(args.out, args.inputs)
+    check_not_input(args.report, args.inputs)
     model = obtain_model(args.model, config)
     articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
                            manifest_name=config.manifest_name)
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if writer is None:
             raise
-        writer.finish(partial=True)
+        writer.finish()
         if args.out:
             say(f"interrupted: kept {writer.articles} whole articles ({writer.records} sentences) in {args.out}")
         raise
