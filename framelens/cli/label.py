@@ -10,14 +10,12 @@ import argparse
 import shutil
 import sys
 import textwrap
-from dataclasses import replace
 
 from ..config import Config
-from ..corpus import read_corpus
 from ..errors import LabelError
 from ..labels import BOILERPLATE
 from ..session import LabellingSession
-from .common import add_input_options, add_model_option, field_map, known_label_files, optional_model
+from .common import add_input_options, add_model_option, known_label_files, optional_model, input_config, read_inputs
 
 HELP = """keys:
   {numbers}  the label with that number
@@ -52,7 +50,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = replace(Config(encoding=args.encoding), retrain_every=args.every)
+    config = input_config(args, retrain_every=args.every)
     model = optional_model(args.model, config)
     if args.label_set:
         names = args.label_set.split(",")
@@ -60,8 +58,7 @@ def run(args: argparse.Namespace) -> int:
         names = model.classes
     else:
         raise LabelError("no model to take the label names from; train one (framelens train) or pass --label-set a,b,c")
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
+    articles = read_inputs(args, config)
     session = LabellingSession(articles, args.labels, names, model=model,
                                training_files=known_label_files(args.model), config=config)
     _converse(session, args.labels)

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import Config
-from ..corpus import read_corpus
 from ..files import check_not_input
 from ..output import FORMATS, PredictionWriter, format_for
 from ..engine import default_jobs, run_predictions
 from ..report import ArticleRecord
 from .progress import progress
 from .report import add_report_options, write_articles_report
-from .common import add_input_options, add_model_option, field_map, obtain_model, say
+from .common import add_input_options, add_model_option, obtain_model, say, input_config, read_inputs
 
 
 def register(subparsers) -> None:
@@ -37,12 +35,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config(encoding=args.encoding)
+    config = input_config(args)
     check_not_input(args.out, args.inputs)
     check_not_input(args.report, args.inputs)
     model = obtain_model(args.model, config)
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
+    articles = read_inputs(args, config)
     # With --report and no --out, the per-sentence records are not also dumped on stdout.
     writer = None
     if args.out or not args.report:

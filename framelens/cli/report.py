@@ -5,12 +5,12 @@ import argparse
 from pathlib import Path
 
 from ..config import Config
-from ..corpus import read_corpus
 from ..engine import default_jobs, run_predictions
 from ..errors import ModelError
+from ..files import check_not_input
 from ..output import read_predictions
 from ..report import ArticleRecord, group_predictions, write_report
-from .common import add_input_options, add_model_option, field_map, obtain_model, say
+from .common import add_input_options, add_model_option, obtain_model, say, input_config, read_inputs
 
 
 def register(subparsers) -> None:
@@ -56,7 +56,8 @@ def write_articles_report(articles: list[ArticleRecord], out_dir: str, model, co
 
 
 def run(args: argparse.Namespace) -> int:
-    config = Config(encoding=args.encoding)
+    config = input_config(args)
+    check_not_input(args.out, args.inputs)
     if len(args.inputs) == 1 and is_predictions_file(args.inputs[0]):
         articles = group_predictions(read_predictions(args.inputs[0]))
         try:
@@ -66,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
             model = None
     else:
         model = obtain_model(args.model, config)
-        corpus = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                             manifest_name=config.manifest_name)
+        corpus = read_inputs(args, config)
         articles = [ArticleRecord(i.article.article_id, i.article.outlet, i.article.date, i.predictions)
                     for i in run_predictions(model, corpus, jobs=args.jobs, config=config)]
     write_articles_report(articles, args.out, model, config, args.phrase)

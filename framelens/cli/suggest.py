@@ -5,11 +5,10 @@ import argparse
 
 from ..active import candidates_from_articles, rank_candidates
 from ..config import Config
-from ..corpus import read_corpus
 from ..errors import LabelError
 from ..labels import labelled_rows, read_declared_labels
 from ..sheet import import_sheet, write_sheet
-from .common import add_input_options, add_model_option, field_map, known_label_files, optional_model, say
+from .common import add_input_options, add_model_option, known_label_files, optional_model, say, input_config, read_inputs
 from .label import positive_int
 
 
@@ -42,11 +41,10 @@ def register(subparsers) -> None:
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    config = Config(encoding=args.encoding)
+    config = input_config(args)
     model = optional_model(args.model, config)
     known = labelled_rows([*known_label_files(args.model), *args.labels])
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
+    articles = read_inputs(args, config)
     candidates = candidates_from_articles(articles, {row.key for row in known})
     ranked = rank_candidates(candidates, model, labelled_texts=[row.sentence for row in known], limit=args.n,
                              diversity_weight=config.diversity_weight)
