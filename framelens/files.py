@@ -69,12 +69,12 @@ def check_regular_target(path: str | Path) -> int | None:
     return stat.S_IMODE(info.st_mode)
 
 
-def write_error(path: str | Path, error: OSError) -> OutputError:
-    """The one-line error for a failed write to ``path``."""
+def write_error(path: str | Path, error: OSError, option: str = "--out") -> OutputError:
+    """The one-line error for a failed write to ``path`` (``option`` names where to choose another)."""
     reason = error.strerror or type(error).__name__
     if error.errno in _FULL:
-        return OutputError(f"{path}: cannot write ({reason}); free space or choose another --out")
-    return OutputError(f"{path}: cannot write ({reason}); choose a writable location")
+        return OutputError(f"{path}: cannot write ({reason}); free space or choose another {option}")
+    return OutputError(f"{path}: cannot write ({reason}); make it writable or choose another {option}")
 
 
 class AtomicWriter:

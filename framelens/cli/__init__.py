@@ -39,10 +39,11 @@ def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: finish whole arti
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``framelens`` command; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+    previous = None
+    try:  # Ctrl-C during start-up (imports, parsing) is an interruption too, not a traceback
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        previous = signal.signal(signal.SIGTERM, _terminate)
         return args.run(args)
     except FramelensError as error:
         print(f"framelens: error: {error}", file=sys.stderr)
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0  # `framelens predict | head` is fine
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def entry() -> None:

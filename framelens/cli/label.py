@@ -13,7 +13,7 @@ import textwrap
 
 from ..config import Config
 from ..errors import LabelError
-from ..labels import BOILERPLATE
+from ..labels import BOILERPLATE, labels_lock
 from ..session import LabellingSession
 from .common import add_input_options, add_model_option, known_label_files, optional_model, input_config, read_inputs
 
@@ -51,17 +51,19 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = input_config(args, retrain_every=args.every)
-    model = optional_model(args.model, config)
-    if args.label_set:
-        names = args.label_set.split(",")
-    elif model is not None:
-        names = model.classes
-    else:
-        raise LabelError("no model to take the label names from; train one (framelens train) or pass --label-set a,b,c")
-    articles = read_inputs(args, config)
-    session = LabellingSession(articles, args.labels, names, model=model,
-                               training_files=known_label_files(args.model), config=config)
-    _converse(session, args.labels)
+    # Writable and not in use by another session, before anything is asked.
+    with labels_lock(args.labels):
+        model = optional_model(args.model, config)
+        if args.label_set:
+            names = args.label_set.split(",")
+        elif model is not None:
+            names = model.classes
+        else:
+            raise LabelError("no model to take the label names from; train one (framelens train) or pass --label-set a,b,c")
+        articles = read_inputs(args, config)
+        session = LabellingSession(articles, args.labels, names, model=model,
+                                   training_files=known_label_files(args.model), config=config)
+        _converse(session, args.labels)
     return 0
 
 
