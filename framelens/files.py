@@ -80,8 +80,10 @@ def write_error(path: str | Path, error: OSError, option: str = "--out") -> Outp
 class AtomicWriter:
     """A temp file beside ``path`` that replaces it on :meth:`commit`; see :func:`atomic_writer`."""
 
-    def __init__(self, path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = ""):
+    def __init__(self, path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "",
+                 option: str = "--out"):
         self.path = Path(path)
+        self.option = option
         existing_mode = check_regular_target(self.path)
         self._mode = existing_mode if existing_mode is not None else 0o666 & ~current_umask()
         directory = self.path.parent
@@ -89,7 +91,7 @@ class AtomicWriter:
             directory.mkdir(parents=True, exist_ok=True)
             fd, self.temp_path = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".part")
         except OSError as error:
-            raise write_error(self.path, error) from None
+            raise write_error(self.path, error, self.option) from None
         binary = "b" in mode
         try:
             os.fchmod(fd, self._mode)
@@ -108,7 +110,7 @@ class AtomicWriter:
             return self.handle.write(data)
         except OSError as error:
             self.abort()
-            raise write_error(self.path, error) from None
+            raise write_error(self.path, error, self.option) from None
 
     def flush(self) -> None:
         """Flush the temp file."""
@@ -116,7 +118,7 @@ class AtomicWriter:
             self.handle.flush()
         except OSError as error:
             self.abort()
-            raise write_error(self.path, error) from None
+            raise write_error(self.path, error, self.option) from None
 
     def commit(self) -> None:
         """Sync the temp file and rename it over ``path`` (keeps what was written so far)."""
@@ -130,7 +132,7 @@ class AtomicWriter:
             os.replace(self.temp_path, self.path)
         except OSError as error:
             self.abort()
-            raise write_error(self.path, error) from None
+            raise write_error(self.path, error, self.option) from None
         except BaseException:
             self.abort()
             raise
@@ -157,23 +159,24 @@ class AtomicWriter:
 
 
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
-                  newline: str | None = "") -> AtomicWriter:
+                  newline: str | None = "", option: str = "--out") -> AtomicWriter:
     """A streaming writer: use as a context manager (commit on success, remove the temp file on error).
 
     ``.commit()`` inside the block keeps what was written, e.g. after Ctrl-C.
+    ``option`` names, in error messages, the option that chooses another path.
     """
-    return AtomicWriter(path, mode, encoding, newline)
+    return AtomicWriter(path, mode, encoding, newline, option)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, option: str = "--out") -> None:
     """Replace ``path`` with ``data`` through a synced temp file in the same directory."""
-    with atomic_writer(path, "wb") as writer:
+    with atomic_writer(path, "wb", option=option) as writer:
         writer.write(data)
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
+def atomic_write_text(path: str | Path, text: str, option: str = "--out") -> None:
     """Text version of :func:`atomic_write_bytes` (UTF-8, newlines as given)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), option)
 
 
 @contextlib.contextmanager
@@ -221,6 +224,10 @@ def atomic_directory(target: str | Path, *, marker: str | None = None) -> Iterat
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise write_error(target, error) from None
+    except OutputError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        # Name the file the user asked for, not the staging directory it was written in.
+        raise OutputError(str(error).replace(str(staging), str(target))) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -365,7 +365,7 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
                 handle.seek(-1, os.SEEK_END)
                 needs_newline = handle.read(1) not in (b"\n", b"\r")
         else:
-            atomic_write_text(path, ",".join(columns) + "\r\n")
+            atomic_write_text(path, ",".join(columns) + "\r\n", option="--labels file")
             needs_newline = False
         written = 0
         with open(path, "a", encoding="utf-8", newline="") as handle:

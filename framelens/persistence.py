@@ -96,9 +96,8 @@ def read_card(directory: str | Path) -> ModelCard:
             pending_card = _parse_card(pending)
         except ModelIntegrityError:
             return card
-        if pending_card.artifact_sha256 != card.artifact_sha256 and (
-            file_sha256(directory / ARTIFACT) == pending_card.artifact_sha256
-        ):
+        # Left only by an interrupted save; when the artifact matches it, it is the newer card.
+        if file_sha256(directory / ARTIFACT) == pending_card.artifact_sha256:
             return pending_card
     return card
 
