@@ -74,21 +74,22 @@ def write_error(path: str | Path, error: OSError, option: str = "--out") -> Outp
     reason = error.strerror or type(error).__name__
     if error.errno in _FULL:
         return OutputError(f"{path}: cannot write ({reason}); free space or choose another {option}")
-    return OutputError(f"{path}: cannot write ({reason}); make it writable or choose another {option}")
+    return OutputError(f"{path}: cannot write here ({reason}); choose a writable {option} path")
 
 
 class AtomicWriter:
     """A temp file beside ``path`` that replaces it on :meth:`commit`; see :func:`atomic_writer`."""
 
     def __init__(self, path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "",
-                 option: str = "--out"):
+                 option: str = "--out", make_parents: bool = False):
         self.path = Path(path)
         self.option = option
         existing_mode = check_regular_target(self.path)
         self._mode = existing_mode if existing_mode is not None else 0o666 & ~current_umask()
         directory = self.path.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            if make_parents:
+                directory.mkdir(parents=True, exist_ok=True)
             fd, self.temp_path = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".part")
         except OSError as error:
             raise write_error(self.path, error, self.option) from None
@@ -170,7 +171,7 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
 
 def atomic_write_bytes(path: str | Path, data: bytes, option: str = "--out") -> None:
     """Replace ``path`` with ``data`` through a synced temp file in the same directory."""
-    with atomic_writer(path, "wb", option=option) as writer:
+    with AtomicWriter(path, "wb", option=option, make_parents=True) as writer:
         writer.write(data)
 
 

@@ -365,7 +365,7 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
                 handle.seek(-1, os.SEEK_END)
                 needs_newline = handle.read(1) not in (b"\n", b"\r")
         else:
-            atomic_write_text(path, ",".join(columns) + "\r\n", option="--labels file")
+            atomic_write_text(path, ",".join(columns) + "\r\n", option="--labels")
             needs_newline = False
         written = 0
         with open(path, "a", encoding="utf-8", newline="") as handle:
@@ -380,7 +380,7 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
     except UnicodeDecodeError:
         raise LabelError(f"{path}: not valid UTF-8; re-save the labels file as UTF-8") from None
     except OSError as error:
-        raise write_error(path, error, "--labels file") from None
+        raise write_error(path, error, "--labels") from None
     return written
 
 

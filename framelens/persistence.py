@@ -21,6 +21,10 @@ from .files import atomic_directory, atomic_write_text, atomic_writer
 from .model import FramingModel, ModelCard
 
 ARTIFACT = "framing.joblib"
+# Artifact file per format; the card records which one is in use ("artifact").
+ARTIFACTS = {"joblib": ARTIFACT, "skops": "framing.skops"}
+# skops rebuilds only trusted types: scikit-learn's, plus these two of framelens's pipeline.
+SKOPS_TRUSTED = ["framelens.lexicon.LexiconFeatures", "framelens.model.normalise_for_features"]
 CARD = "card.json"
 PREVIOUS = "previous"
 # The next card, written before the artifact is replaced; see save_model.
@@ -36,31 +40,53 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: FramingModel, directory: str | Path, *, keep_previous: bool = True) -> Path:
+def save_model(model: FramingModel, directory: str | Path, *, keep_previous: bool = True,
+               artifact_format: str = "joblib") -> Path:
     """Write the artifact and its card so that they switch together; the old pair moves to ``previous/``.
 
     The new card is written to ``card.pending.json`` before the artifact is
     replaced, and renamed to ``card.json`` after: a crash in between leaves an
     artifact that matches the pending card, which :func:`read_card` then uses
     (roll forward), so the directory is loadable whenever the process dies.
+    ``artifact_format`` ``skops`` writes ``framing.skops``, which loads without
+    unpickling (only trusted types are rebuilt).
     """
     directory = Path(directory)
-    artifact = directory / ARTIFACT
+    name = ARTIFACTS[artifact_format]
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(
             f"{directory}: cannot write the model ({error.strerror}); choose a writable --model directory"
         ) from None
-    with atomic_writer(artifact, "wb") as writer:
-        joblib.dump(model.pipeline, writer.handle, compress=3)
+    with atomic_writer(directory / name, "wb") as writer:
+        if artifact_format == "skops":
+            import zipfile
+
+            import skops.io
+
+            writer.write(skops.io.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
+        else:
+            joblib.dump(model.pipeline, writer.handle, compress=3)
         writer.flush()
         model.card.artifact_sha256 = file_sha256(writer.temp_path)
+        if name == ARTIFACT:
+            model.card.extra.pop("artifact", None)  # the default: cards stay as they were
+        else:
+            model.card.extra["artifact"] = name
         if keep_previous and _has_model(directory):
             _keep_previous(directory)
         atomic_write_text(directory / PENDING, _card_text(model.card))
     os.replace(directory / PENDING, directory / CARD)  # the commit: artifact and card now agree
+    for other in set(ARTIFACTS.values()) - {name}:  # an artifact of the other format is no longer used
+        (directory / other).unlink(missing_ok=True)
     return directory
+
+
+def artifact_name(card: ModelCard) -> str:
+    """The artifact file a card belongs to (only names framelens writes are accepted)."""
+    name = card.extra.get("artifact", ARTIFACT)
+    return name if name in ARTIFACTS.values() else ARTIFACT
 
 
 def _card_text(card: ModelCard) -> str:
@@ -85,20 +111,25 @@ def read_card(directory: str | Path) -> ModelCard:
     card_path = directory / CARD
     if not directory.is_dir():
         raise ModelMissingError(f"{directory}: model directory does not exist; train one with: framelens train --model {directory}")
-    if not card_path.is_file() or not (directory / ARTIFACT).is_file():
-        raise ModelMissingError(
-            f"{directory}: no trained model here ({ARTIFACT} and {CARD}); train one with: framelens train --model {directory}"
-        )
+    missing = ModelMissingError(
+        f"{directory}: no trained model here ({ARTIFACT} and {CARD}); train one with: framelens train --model {directory}"
+    )
+    if not card_path.is_file():
+        raise missing
     card = _parse_card(card_path)
     pending = directory / PENDING
     if pending.is_file():
         try:
             pending_card = _parse_card(pending)
         except ModelIntegrityError:
-            return card
+            pending_card = None
         # Left only by an interrupted save; when the artifact matches it, it is the newer card.
-        if file_sha256(directory / ARTIFACT) == pending_card.artifact_sha256:
+        pending_artifact = directory / artifact_name(pending_card) if pending_card else None
+        if pending_artifact and pending_artifact.is_file() and (
+                file_sha256(pending_artifact) == pending_card.artifact_sha256):
             return pending_card
+    if not (directory / artifact_name(card)).is_file():
+        raise missing
     return card
 
 
@@ -135,7 +166,7 @@ def load_model(directory: str | Path = "model") -> FramingModel:
 
     directory = Path(directory)
     card = read_card(directory)
-    artifact = directory / ARTIFACT
+    artifact = directory / artifact_name(card)
     if file_sha256(artifact) != card.artifact_sha256:
         raise ModelIntegrityError(
             f"{artifact}: sha256 does not match {directory / CARD}; the file changed after framelens wrote it, "
@@ -148,7 +179,12 @@ def load_model(directory: str | Path = "model") -> FramingModel:
             "retrain with: framelens train"
         )
     try:
-        pipeline = joblib.load(artifact)
+        if artifact.suffix == ".skops":
+            import skops.io
+
+            pipeline = skops.io.load(artifact, trusted=SKOPS_TRUSTED)
+        else:
+            pipeline = joblib.load(artifact)
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
         raise ModelError(f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
     model = FramingModel(pipeline, card)
@@ -160,7 +196,7 @@ def _keep_previous(directory: Path) -> None:
     """Copy the current pair into ``previous/`` (swapped in whole)."""
     card = read_card(directory)
     with atomic_directory(directory / PREVIOUS) as staging:
-        shutil.copyfile(directory / ARTIFACT, staging / ARTIFACT)
+        shutil.copyfile(directory / artifact_name(card), staging / artifact_name(card))
         atomic_write_text(staging / CARD, _card_text(card))
 
 
@@ -173,15 +209,19 @@ def restore_previous(directory: str | Path) -> ModelCard:
     """
     directory = Path(directory)
     previous = directory / PREVIOUS
-    if not (previous / ARTIFACT).is_file() or not (previous / CARD).is_file():
-        raise ModelMissingError(f"{previous}: no previous model to roll back to")
-    card = read_card(previous)
+    try:
+        card = read_card(previous)
+    except ModelError:
+        raise ModelMissingError(f"{previous}: no previous model to roll back to") from None
     current = read_card(directory)
+    name, current_name = artifact_name(card), artifact_name(current)
     with atomic_directory(previous) as staging:
-        shutil.copyfile(directory / ARTIFACT, staging / ARTIFACT)
+        shutil.copyfile(directory / current_name, staging / current_name)
         atomic_write_text(staging / CARD, _card_text(current))
         atomic_write_text(directory / PENDING, _card_text(card))
-        with atomic_writer(directory / ARTIFACT, "wb") as writer, open(previous / ARTIFACT, "rb") as source:
+        with atomic_writer(directory / name, "wb") as writer, open(previous / name, "rb") as source:
             shutil.copyfileobj(source, writer)
         os.replace(directory / PENDING, directory / CARD)
+        if current_name != name:
+            (directory / current_name).unlink(missing_ok=True)
     return card

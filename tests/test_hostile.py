@@ -242,6 +242,21 @@ def test_malformed_card_is_one_line(model_dir, capsys, content, what):
             f"m/card.json: not a framelens model card ({what}); retrain with: framelens train")
 
 
+def test_skops_artifact_loads_with_trusted_types_and_rolls_back(capsys):
+    pytest.importorskip("skops")
+    labels = str(write_labels(Path("l/t.csv"), TINY_ROWS))
+    assert main(["train", labels, "--model", "m"]) == 0
+    assert main(["train", labels, "--model", "m", "--artifact-format", "skops"]) == 0
+    assert capsys.readouterr().err.splitlines()[-2] == "framelens: wrote m/framing.skops and m/card.json"
+    assert sorted(os.listdir("m")) == ["card.json", "framing.skops", "previous"]
+    model = load_model("m")
+    assert model.predict(["Western governments warned of escalation."])[0] in model.classes
+    assert main(["train", "--rollback", "--model", "m"]) == 0
+    assert sorted(os.listdir("m")) == ["card.json", "framing.joblib", "previous"]
+    assert sorted(os.listdir("m/previous")) == ["card.json", "framing.skops"]
+    assert load_model("m").card.extra.get("artifact") is None
+
+
 # -- failing half-way: disk full -----------------------------------------------------------------
 
 
@@ -326,7 +341,7 @@ def test_disk_full_while_appending_a_label(model_dir, monkeypatch, capsys):
     monkeypatch.setattr(labels.os, "fsync", lambda fd: (_ for _ in ()).throw(ENOSPC))
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
     refused(capsys, label_argv(model_dir),
-            "new.csv: cannot write (No space left on device); free space or choose another --labels file")
+            "new.csv: cannot write (No space left on device); free space or choose another --labels")
     assert not Path("new.csv.lock").exists()
 
 

@@ -68,7 +68,7 @@ def add_model_option(parser: argparse.ArgumentParser) -> None:
 
 
 def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config, *, keep_previous: bool = True,
-                   select: bool = False):
+                   select: bool = False, artifact_format: str = "joblib"):
     """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
     label_set = read_labels(label_paths)
     selection = None
@@ -82,7 +82,7 @@ def train_and_save(label_paths: list[str], model_dir: str | Path, config: Config
     if selection:
         model.card.extra["selection"] = selection
     model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
-    save_model(model, model_dir, keep_previous=keep_previous)
+    save_model(model, model_dir, keep_previous=keep_previous, artifact_format=artifact_format)
     return model, cv
 
 

@@ -6,7 +6,7 @@ import argparse
 from ..changes import describe_change
 from ..config import Config
 from ..errors import ModelError
-from ..persistence import PREVIOUS, read_card, restore_previous
+from ..persistence import PREVIOUS, artifact_name, read_card, restore_previous
 from .common import DEFAULT_LABELS, DEFAULT_MODEL_DIR, add_model_option, say, train_and_save
 
 
@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     add_model_option(parser)
     parser.add_argument("--select", action="store_true",
                         help="choose TF-IDF/LR settings by nested grouped CV first (recorded in the card)")
+    parser.add_argument("--artifact-format", choices=("joblib", "skops"), default="joblib",
+                        help="skops: a model file that loads without unpickling (only trusted types; slower to load)")
     parser.add_argument("--rollback", action="store_true",
                         help="put back the model kept in previous/ (the current one takes its place)")
     parser.set_defaults(run=run)
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if args.rollback:
         return rollback(model_dir)
     previous = _current_card(model_dir)
-    model, cv = train_and_save(args.labels, model_dir, config, select=args.select)
+    model, cv = train_and_save(args.labels, model_dir, config, select=args.select,
+                               artifact_format=args.artifact_format)
     selection = model.card.extra.get("selection")
     if selection:
         print(f"nested grouped CV of the selection procedure: macro-F1 {selection['nested_macro_f1']:.3f}; "
@@ -44,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for line in describe_change(previous, card) if previous else []:
         print(line)
-    say(f"wrote {model_dir}/framing.joblib and {model_dir}/card.json")
+    say(f"wrote {model_dir}/{artifact_name(card)} and {model_dir}/card.json")
     if previous:
         say(f"the previous model is in {model_dir}/{PREVIOUS}/; put it back with: "
             f"framelens train --rollback --model {model_dir}")
