@@ -20,9 +20,10 @@ import re
 import sys
 import unicodedata
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Any
 from urllib.parse import urlparse
 
 from .config import DEFAULT_CONFIG, Config
@@ -200,7 +201,7 @@ def domain_of(url_or_domain: str) -> str:
     value = url_or_domain.strip()
     host = urlparse(value).netloc if "//" in value else value.split("/")[0]
     host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 # -- internals ---------------------------------------------------------------
@@ -262,7 +263,7 @@ def _records_to_articles(
             continue  # a record without text has no sentences to frame
         text = normalise_text(raw_text)
 
-        def get(field: str, explicit: str | None) -> str | None:
+        def get(field: str, explicit: str | None, record: dict = record) -> str | None:
             key = _pick(record.keys(), field, explicit)
             value = record.get(key) if key else None
             return str(value).strip() or None if value is not None else None
@@ -361,8 +362,8 @@ class _Limited(io.RawIOBase):
 
 
 def _open_binary(path: Path, config: Config) -> io.BufferedReader:
-    try:
-        raw = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb", buffering=0)
+    try:  # closed by the returned reader
+        raw = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb", buffering=0)  # noqa: SIM115
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
     return io.BufferedReader(_Limited(raw, config.max_input_bytes, str(path)), buffer_size=1 << 16)
@@ -438,7 +439,7 @@ class _Reader:
             if text is not None:
                 yield from self._checked([_text_article("stdin", "stdin", text, {}, "<stdin>")])
 
-    def _whole_text(self, stream: io.BufferedReader, name: str) -> str | None:
+    def _whole_text(self, stream: IO[bytes], name: str) -> str | None:
         cap = _byte_cap(self.config)
         with _reading(name, self.encoding):
             data = stream.read(cap + 1)
@@ -447,12 +448,12 @@ class _Reader:
             return None
         return decode_bytes(data, name, self.encoding)
 
-    def _text_stream(self, stream: io.BufferedReader, name: str) -> io.TextIOWrapper:
+    def _text_stream(self, stream: io.BufferedReader[Any], name: str) -> io.TextIOWrapper:
         with _reading(name, self.encoding):
             _check_head(stream.peek(8192)[:8192], name, self.encoding)
         return io.TextIOWrapper(stream, encoding=_codec(self.encoding), newline="")
 
-    def _jsonl_records(self, stream: io.BufferedReader, name: str) -> Iterator[tuple[int, dict]]:
+    def _jsonl_records(self, stream: io.BufferedReader[Any], name: str) -> Iterator[tuple[int, dict]]:
         text = self._text_stream(stream, name)
         cap = _JSON_ESCAPE * self.config.max_article_chars + _JSON_FIELDS
         number = 0
@@ -472,7 +473,7 @@ class _Reader:
                                      f"{type(record).__name__}; fix or remove the line")
                 yield number, record
 
-    def _csv_records(self, stream: io.BufferedReader, name: str) -> Iterator[tuple[int, dict]]:
+    def _csv_records(self, stream: io.BufferedReader[Any], name: str) -> Iterator[tuple[int, dict]]:
         text = self._text_stream(stream, name)
         limit = self.config.max_article_chars
         previous_limit = csv.field_size_limit()

@@ -17,8 +17,9 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from .errors import OutputError
 
@@ -96,9 +97,8 @@ class AtomicWriter:
         binary = "b" in mode
         try:
             os.fchmod(fd, self._mode)
-            self.handle: IO[Any] = os.fdopen(
-                fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": newline})
-            )
+            self.handle: IO[Any] = (os.fdopen(fd, "wb") if binary
+                                    else os.fdopen(fd, "w", encoding=encoding, newline=newline))
         except BaseException:
             os.close(fd)
             os.unlink(self.temp_path)
@@ -149,7 +149,7 @@ class AtomicWriter:
         with contextlib.suppress(OSError):
             os.unlink(self.temp_path)
 
-    def __enter__(self) -> "AtomicWriter":
+    def __enter__(self) -> AtomicWriter:  # noqa: PYI034 (Python 3.10 has no typing.Self)
         return self
 
     def __exit__(self, kind, value, traceback) -> None:

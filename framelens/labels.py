@@ -19,12 +19,18 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from .errors import LabelError
-from .files import atomic_write_text, check_regular_target, csv_safe, csv_unsafe, write_error
+from .files import (
+    atomic_write_text,
+    check_regular_target,
+    csv_safe,
+    csv_unsafe,
+    write_error,
+)
 
 COLUMNS = ("article_id", "outlet", "sentence", "label", "source", "note")
 REQUIRED = ("sentence", "label")

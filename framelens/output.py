@@ -17,8 +17,9 @@ import dataclasses
 import io
 import json
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
 
 from .errors import InputError, OutputError
 from .files import AtomicWriter, atomic_writer, csv_safe_row, csv_unsafe

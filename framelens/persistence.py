@@ -8,6 +8,7 @@ models you trust (see the README).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +17,13 @@ from pathlib import Path
 
 import joblib
 
-from .errors import ModelError, ModelIntegrityError, ModelMissingError, ModelVersionError, OutputError
+from .errors import (
+    ModelError,
+    ModelIntegrityError,
+    ModelMissingError,
+    ModelVersionError,
+    OutputError,
+)
 from .files import atomic_directory, atomic_write_text, atomic_writer
 from .model import FramingModel, ModelCard
 
@@ -119,15 +126,12 @@ def read_card(directory: str | Path) -> ModelCard:
     card = _parse_card(card_path)
     pending = directory / PENDING
     if pending.is_file():
-        try:
-            pending_card = _parse_card(pending)
-        except ModelIntegrityError:
-            pending_card = None
         # Left only by an interrupted save; when the artifact matches it, it is the newer card.
-        pending_artifact = directory / artifact_name(pending_card) if pending_card else None
-        if pending_artifact and pending_artifact.is_file() and (
-                file_sha256(pending_artifact) == pending_card.artifact_sha256):
-            return pending_card
+        with contextlib.suppress(ModelIntegrityError):
+            pending_card = _parse_card(pending)
+            pending_artifact = directory / artifact_name(pending_card)
+            if pending_artifact.is_file() and file_sha256(pending_artifact) == pending_card.artifact_sha256:
+                return pending_card
     if not (directory / artifact_name(card)).is_file():
         raise missing
     return card

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .active import Candidate
 from .errors import OutputError
-from .labels import (
-    BOILERPLATE, LabelProblem, append_label_rows, empty_field_problems, label_problems, labelled_rows, labels_lock,
-    read_label_rows, repeat_problems, rows_without,
-)
 from .files import atomic_write_text, csv_safe_row
+from .labels import (
+    BOILERPLATE,
+    LabelProblem,
+    append_label_rows,
+    empty_field_problems,
+    label_problems,
+    labelled_rows,
+    labels_lock,
+    read_label_rows,
+    repeat_problems,
+    rows_without,
+)
 
 SHEET_COLUMNS = ("article_id", "outlet", "before", "sentence", "after", "label", "note")
 

@@ -47,7 +47,7 @@ def outside_untouched(tmp_path):
     """Nothing outside the temp dir changes: the repository and the temp dir's siblings stay as they were."""
     def snapshot():
         status = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--ignored"],
-                                capture_output=True, text=True).stdout
+                                capture_output=True, text=True, check=True).stdout
         siblings = sorted(p.name for p in tmp_path.parent.iterdir() if p != tmp_path)
         return status, siblings
 
@@ -186,14 +186,16 @@ def test_every_csv_written_is_formula_safe_and_read_back_exactly(model_dir, caps
         csv.writer(handle).writerows([["id", "outlet", "text"], ["a1", "@outlet", text]])
     assert main(["predict", "in", "--model", str(model_dir), "--out", "p.csv", "--report", "rep", "--quiet"]) == 0
     for name in ("p.csv", "rep/sentences.csv"):
-        rows = list(csv.reader(open(name, encoding="utf-8", newline="")))
+        with open(name, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
         cells = [cell for row in rows[1:] for cell in row]
         assert "'@outlet" in cells and "'" + text in cells, name
         assert not any(cell.startswith(files.FORMULA_START) for cell in cells), name
     [back] = list(read_predictions("p.csv"))
     assert (back.outlet, back.text) == ("@outlet", text)
     assert main(["suggest", "in", "--model", str(model_dir), "--out", "sheet.csv"]) == 0
-    rows = list(csv.DictReader(open("sheet.csv", encoding="utf-8", newline="")))
+    with open("sheet.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert rows[0]["sentence"] == "'" + text and rows[0]["outlet"] == "'@outlet"
 
 
@@ -336,7 +338,7 @@ def test_unwritable_labels_file_is_refused_before_the_first_sentence(model_dir, 
 
 
 def test_disk_full_while_appending_a_label(model_dir, monkeypatch, capsys):
-    import framelens.labels as labels
+    from framelens import labels
 
     monkeypatch.setattr(labels.os, "fsync", lambda fd: (_ for _ in ()).throw(ENOSPC))
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
@@ -425,11 +427,11 @@ def test_utf16_input(model_dir, capsys):
             "in/a.txt: looks like UTF-16 text (byte-order mark); pass --encoding utf-16")
     assert main(["predict", "in", "--model", str(model_dir), "--encoding", "utf-16", "--out", "o.jsonl",
                  "--quiet"]) == 0
-    assert [p.text for p in read_predictions("o.jsonl")][0].startswith("Western governments warned")
+    assert next(iter(read_predictions("o.jsonl"))).text.startswith("Western governments warned")
 
 
 def test_ctrl_c_during_start_up(monkeypatch, capsys):
-    import framelens.cli as cli
+    from framelens import cli
 
     def interrupted():
         raise KeyboardInterrupt
@@ -460,7 +462,8 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
                                "--jobs", "2", "--quiet", "--out", "o.jsonl"],
                               env={**os.environ, "PYTHONPATH": str(REPO)})
     time.sleep(8)
-    children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
+                              check=False).stdout.split()
     assert children
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()

@@ -15,7 +15,14 @@ from ..config import Config
 from ..errors import LabelError
 from ..labels import BOILERPLATE, labels_lock
 from ..session import LabellingSession
-from .common import add_input_options, add_model_option, known_label_files, optional_model, input_config, read_inputs
+from .common import (
+    add_input_options,
+    add_model_option,
+    input_config,
+    known_label_files,
+    optional_model,
+    read_inputs,
+)
 
 HELP = """keys:
   {numbers}  the label with that number

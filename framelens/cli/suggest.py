@@ -8,7 +8,15 @@ from ..config import Config
 from ..errors import LabelError
 from ..labels import labelled_rows, read_declared_labels
 from ..sheet import import_sheet, write_sheet
-from .common import add_input_options, add_model_option, known_label_files, optional_model, say, input_config, read_inputs
+from .common import (
+    add_input_options,
+    add_model_option,
+    input_config,
+    known_label_files,
+    optional_model,
+    read_inputs,
+    say,
+)
 from .label import positive_int
 
 
