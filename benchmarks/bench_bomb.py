@@ -13,11 +13,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+
+MEASURE = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def write_bomb(path: Path, megabytes: int, jsonl: bool) -> None:
@@ -39,14 +44,15 @@ def main(megabytes: str = "500", model_dir: str = "model") -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bomb = Path(tmp) / f"bomb{suffix}"
             write_bomb(bomb, int(megabytes), suffix.startswith(".jsonl"))
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            done = subprocess.run([str(framelens), "predict", str(bomb), "--model", model_dir, "--jobs", "1",
-                                   "--quiet", "--out", os.path.join(tmp, "out.jsonl")],
-                                  capture_output=True, text=True)
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            # A fresh measuring process per bomb, so ru_maxrss of its children is this run's peak alone.
+            command = [str(framelens), "predict", str(bomb), "--model", model_dir, "--jobs", "1", "--quiet",
+                       "--out", os.path.join(tmp, "out.jsonl")]
+            done = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True,
+                                  check=False)
+            status, peak_kib = done.stdout.split()
             last = (done.stderr.strip().splitlines() or [""])[-1]
-            print(f"{suffix:<10} compressed {bomb.stat().st_size / 1e6:6.1f} MB -> {megabytes} MB; exit {done.returncode}; "
-                  f"peak RSS {max(peak, before) / 1024:.0f} MiB; stderr: {last}")
+            print(f"{suffix:<10} compressed {bomb.stat().st_size / 1e6:6.1f} MB -> {megabytes} MB; exit {status}; "
+                  f"peak RSS {int(peak_kib) / 1024:.0f} MiB; stderr: {last}")
 
 
 if __name__ == "__main__":

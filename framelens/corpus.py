@@ -145,16 +145,6 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: {k: (v or "").strip() for k, v in row.items() if k} for row in reader}
 
 
-def read_text_file(path: Path, encoding: str = "utf-8", config: Config = DEFAULT_CONFIG) -> str:
-    """Read a whole text file (gzip allowed), refusing empty, binary, undecodable and over-long ones."""
-    with _reading(str(path), encoding), _open_binary(path, config) as stream:
-        cap = _byte_cap(config)
-        data = stream.read(cap + 1)
-    if len(data) > cap:
-        raise InputError(_too_long_message(str(path), config).replace("skipped: ", ""))
-    return decode_bytes(data, str(path), encoding)
-
-
 def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode input bytes, with one-line errors that say how to fix them."""
     _check_head(data[:8192], name, encoding)

@@ -13,6 +13,7 @@ import textwrap
 
 from ..config import Config
 from ..errors import LabelError
+from ..files import check_not_input
 from ..labels import BOILERPLATE, labels_lock
 from ..session import LabellingSession
 from .common import (
@@ -58,6 +59,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = input_config(args, retrain_every=args.every)
+    check_not_input(args.labels, args.inputs)
     # Writable and not in use by another session, before anything is asked.
     with labels_lock(args.labels):
         model = optional_model(args.model, config)

@@ -6,6 +6,7 @@ import argparse
 from ..active import candidates_from_articles, rank_candidates
 from ..config import Config
 from ..errors import LabelError
+from ..files import check_not_input
 from ..labels import labelled_rows, read_declared_labels
 from ..sheet import import_sheet, write_sheet
 from .common import (
@@ -50,6 +51,7 @@ def register(subparsers) -> None:
 
 def run_suggest(args: argparse.Namespace) -> int:
     config = input_config(args)
+    check_not_input(args.out, args.inputs)
     model = optional_model(args.model, config)
     known = labelled_rows([*known_label_files(args.model), *args.labels])
     articles = read_inputs(args, config)
