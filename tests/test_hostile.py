@@ -319,6 +319,28 @@ def test_second_labelling_session_is_refused(model_dir, monkeypatch, capsys):
         sleeper.wait()
 
 
+def test_two_real_sessions_on_one_labels_file(model_dir, capsys):
+    """A session waiting for its first answer holds the lock; a second one is refused and writes nothing."""
+    import time
+
+    argv = label_argv(model_dir)
+    first = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), *argv], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        for _ in range(600):
+            if Path("new.csv.lock").exists():
+                break
+            time.sleep(0.1)
+        refused(capsys, argv, f"new.csv: another labelling session (pid {first.pid}) is using it; "
+                              "wait for it to finish or remove new.csv.lock")
+        out, _ = first.communicate(b"1\nq\n", timeout=120)
+    finally:
+        first.kill()
+        first.wait()
+    assert first.returncode == 0 and b"saved: " in out
+    assert len(Path("new.csv").read_text().splitlines()) == 2 and not Path("new.csv.lock").exists()
+
+
 def test_stale_lock_of_a_dead_process_is_taken_over(model_dir, monkeypatch, capsys):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
