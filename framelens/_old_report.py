@@ -24,7 +24,7 @@ from . import __version__, plots, stats
 from .config import Config
 from .errors import ReportError
 from .explain import explain_sentence, top_terms
-from .persistence import atomic_write_bytes, atomic_write_text
+from .files import atomic_directory, atomic_write_bytes, atomic_write_text, csv_safe_row, slug
 from .schema import Prediction
 
 
@@ -259,9 +259,10 @@ def make_figures(report: dict) -> dict[str, bytes]:
                                                         colours=colours, size=(10, 1.4 + 0.4 * len(strips)))
     time = report["time"]
     if len(time["periods"]) >= 2:
-        for frame in frames:
+        for index, frame in enumerate(frames):
             series = {o: values[frame] for o, values in time["series"].items()}
-            figures[f"time_{frame}.png"] = plots.png_bytes(plots.shares_over_time, time["periods"], series, frame)
+            # Frame names come from data: slugged, so "../x" or "a/b" never become paths.
+            figures[f"time_{slug(frame, index)}.png"] = plots.png_bytes(plots.shares_over_time, time["periods"], series, frame)
     return figures
 
 
@@ -429,24 +430,26 @@ def sentences_csv(articles: Sequence[ArticleRecord], frames: Sequence[str]) -> s
     """Every sentence with outlet, article, label and probabilities."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(["outlet", "article_id", "sentence_index", "text", "label", "confidence", *frames])
+    writer.writerow(csv_safe_row(["outlet", "article_id", "sentence_index", "text", "label", "confidence", *frames]))
     for a in articles:
         for p in a.predictions:
-            writer.writerow([a.outlet, a.article_id, p.sentence_index, p.text, p.label, p.confidence,
-                             *(p.probabilities.get(f, "") for f in frames)])
+            writer.writerow(csv_safe_row([a.outlet, a.article_id, p.sentence_index, p.text, p.label, p.confidence,
+                                          *(p.probabilities.get(f, "") for f in frames)]))
     return buffer.getvalue()
 
 
 def write_report(articles: Sequence[ArticleRecord], out_dir: str | Path, model=None, config: Config = Config(),
                  phrases: Sequence[str] = ()) -> dict:
-    """Build the report and write report.json/.md/.html, sentences.csv and figures/ atomically."""
-    out_dir = Path(out_dir)
+    """Build the report and write report.json/.md/.html, sentences.csv and figures/, swapped in whole."""
     report = build_report(articles, model, config, phrases)
     figures = make_figures(report)
-    for name, data in figures.items():
-        atomic_write_bytes(out_dir / "figures" / name, data)
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
-    atomic_write_text(out_dir / "report.md", render_markdown(report))
-    atomic_write_text(out_dir / "report.html", render_html(report, figures))
-    atomic_write_text(out_dir / "sentences.csv", sentences_csv(articles, report["frames"]))
+    with atomic_directory(out_dir, marker="report.json") as staging:
+        (staging / "figures").mkdir()
+        for name, data in figures.items():
+            atomic_write_bytes(staging / "figures" / name, data)
+        atomic_write_text(staging / "report.json",
+                          json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+        atomic_write_text(staging / "report.md", render_markdown(report))
+        atomic_write_text(staging / "report.html", render_html(report, figures))
+        atomic_write_text(staging / "sentences.csv", sentences_csv(articles, report["frames"]))
     return report

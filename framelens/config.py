@@ -52,6 +52,14 @@ class Config:
     # Text input
     encoding: str = "utf-8"
     manifest_name: str = "outlets.csv"
+    # Input limits, so a gzip bomb or a runaway record cannot take all memory
+    # (--max-input-bytes, --max-article-chars, --max-paragraph-chars raise them).
+    # Bytes read from one input file after decompression:
+    max_input_bytes: int = 4 << 30
+    # An article longer than this is skipped with a warning (about 300 pages):
+    max_article_chars: int = 1_000_000
+    # The sentence splitter never sees a paragraph longer than this; its article is skipped:
+    max_paragraph_chars: int = 100_000
     # Prediction
     chunk_sentences: int = 2000
     # Articles per task sent to a worker process or Dask worker; tasks in flight

@@ -11,6 +11,7 @@ a URL domain in the text, then the file name.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -18,11 +19,14 @@ import json
 import re
 import sys
 import unicodedata
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Any
 from urllib.parse import urlparse
 
+from .config import DEFAULT_CONFIG, Config
 from .errors import InputError
 from .schema import Article
 
@@ -105,35 +109,29 @@ def read_corpus(
     fields: FieldMap = FieldMap(),
     encoding: str = "utf-8",
     manifest_name: str = "outlets.csv",
-    stdin: io.TextIOBase | None = None,
+    stdin: IO | None = None,
+    config: Config = DEFAULT_CONFIG,
+    on_warning: Callable[[str], None] | None = None,
 ) -> Iterator[Article]:
     """Yield every article of the inputs, in input order.
 
     Raises :class:`InputError` (naming the file and the fix) for empty, binary
-    or undecodable files and for record files without a text field.
+    or undecodable files, for record files without a text field and for a file
+    over ``config.max_input_bytes``. An article over ``config.max_article_chars``
+    (or with a paragraph over ``config.max_paragraph_chars``) is skipped and
+    ``on_warning`` gets a one-line message naming it.
     """
+    reader = _Reader(fields, encoding, config, on_warning or (lambda message: None))
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for item in find_inputs(paths, manifest_name):
         if item == "-":
-            yield from _read_stdin(stdin or sys.stdin, fields)
+            yield from reader.stdin(stdin or sys.stdin)
             continue
         path = Path(item)
         directory = path.parent
         if directory not in manifests:
             manifests[directory] = read_manifest(directory / manifest_name)
-        manifest = manifests[directory]
-        suffix = _input_suffix(path)
-        if suffix == ".txt":
-            text = read_text_file(path, encoding)
-            yield _text_article(path.name, _stem(path), text, manifest.get(path.name, {}), str(path))
-        elif suffix == ".jsonl":
-            yield from _records_to_articles(_jsonl_records(path, encoding), path, fields, manifest)
-        elif suffix == ".csv":
-            yield from _records_to_articles(_csv_records(path, encoding, fields), path, fields, manifest)
-        elif suffix in HTML_SUFFIXES:
-            html = read_text_file(path, encoding)
-            text = extract_html_text(html, path)
-            yield _text_article(path.name, _stem(path), text, manifest.get(path.name, {}), str(path))
+        yield from reader.file(path, manifests[directory])
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:
@@ -147,28 +145,18 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: {k: (v or "").strip() for k, v in row.items() if k} for row in reader}
 
 
-def read_text_file(path: Path, encoding: str = "utf-8") -> str:
-    """Read a whole text file (gzip allowed), refusing empty, binary and undecodable ones."""
-    data = _read_bytes(path)
-    return decode_bytes(data, str(path), encoding)
-
-
 def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode input bytes, with one-line errors that say how to fix them."""
-    if not data.strip():
-        raise InputError(f"{name}: file is empty; remove it or give it some text")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text; remove it from the input")
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    _check_head(data[:8192], name, encoding)
     try:
-        text = data.decode(codec)
+        text = data.decode(_codec(encoding))
     except UnicodeDecodeError as error:
         raise InputError(
             f"{name}: not valid {encoding} (byte 0x{data[error.start]:02x} at offset {error.start}); "
             "re-save it as UTF-8 or pass --encoding cp1252 (or latin-1) for legacy files"
         ) from None
-    except LookupError:
-        raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as cp1252") from None
+    if not text.strip():
+        raise InputError(f"{name}: file is empty; remove it or give it some text")
     return normalise_text(text)
 
 
@@ -203,7 +191,7 @@ def domain_of(url_or_domain: str) -> str:
     value = url_or_domain.strip()
     host = urlparse(value).netloc if "//" in value else value.split("/")[0]
     host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 # -- internals ---------------------------------------------------------------
@@ -224,18 +212,6 @@ def _stem(path: Path) -> str:
     return name
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.suffix.lower() == ".gz":
-            with gzip.open(path, "rb") as handle:
-                return handle.read()
-        return path.read_bytes()
-    except (gzip.BadGzipFile, EOFError):
-        raise InputError(f"{path}: not a valid gzip file; re-compress it or remove the .gz suffix") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
-
-
 def _text_article(file_name: str, article_id: str, text: str, meta: dict, source: str) -> Article:
     outlet = meta.get("outlet") or outlet_from_text(text) or article_id
     return Article(
@@ -249,71 +225,6 @@ def _text_article(file_name: str, article_id: str, text: str, meta: dict, source
     )
 
 
-def _open_records(path: Path, encoding: str) -> io.TextIOBase:
-    """A text stream over a record file, read lazily so huge files need little memory."""
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    try:
-        raw = opener(path, "rb")
-        head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from None
-    if not head.strip():
-        raw.close()
-        decode_bytes(b"", str(path))  # raises the "file is empty" error
-    if b"\x00" in head:
-        raw.close()
-        raise InputError(f"{path}: looks like a binary file, not text; remove it from the input")
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    try:
-        return io.TextIOWrapper(raw, encoding=codec, newline="")
-    except LookupError:
-        raw.close()
-        raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as cp1252") from None
-
-
-def _numbered_lines(path: Path, stream: io.TextIOBase, encoding: str) -> Iterator[tuple[int, str]]:
-    number = 0
-    try:
-        for number, line in enumerate(stream, start=1):
-            yield number, line
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{path}, near line {number + 1}: not valid {encoding}; "
-            "re-save it as UTF-8 or pass --encoding cp1252 (or latin-1) for legacy files"
-        ) from None
-    except (gzip.BadGzipFile, EOFError):
-        raise InputError(f"{path}: not a valid gzip file; re-compress it or remove the .gz suffix") from None
-
-
-def _jsonl_records(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
-    with _open_records(path, encoding) as stream:
-        for number, line in _numbered_lines(path, stream, encoding):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"{path}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
-            if not isinstance(record, dict):
-                raise InputError(f"{path}, line {number}: expected a JSON object per line")
-            yield number, record
-
-
-def _csv_records(path: Path, encoding: str, fields: FieldMap) -> Iterator[tuple[int, dict]]:
-    with _open_records(path, encoding) as stream:
-        lines = (line for _, line in _numbered_lines(path, stream, encoding))
-        reader = csv.DictReader(lines)
-        columns = reader.fieldnames or []
-        if _pick(columns, "text", fields.text) is None:
-            wanted = fields.text or "text"
-            raise InputError(
-                f"{path}: no '{wanted}' column (columns: {', '.join(columns) or 'none'}); "
-                "name the text column with --text-column"
-            )
-        for number, row in enumerate(reader, start=2):
-            yield number, row
-
-
 def _pick(keys: Iterable[str], field: str, explicit: str | None) -> str | None:
     keys = list(keys)
     if explicit:
@@ -325,10 +236,9 @@ def _pick(keys: Iterable[str], field: str, explicit: str | None) -> str | None:
 
 
 def _records_to_articles(
-    records: Iterator[tuple[int, dict]], path: Path, fields: FieldMap, manifest: dict
+    records: Iterable[tuple[int, dict]], name: str, stem: str, fields: FieldMap, meta: dict
 ) -> Iterator[Article]:
-    meta = manifest.get(path.name, {})
-    stem = _stem(path)
+    path = name
     text_key = None
     for number, record in records:
         if text_key is None:
@@ -343,7 +253,7 @@ def _records_to_articles(
             continue  # a record without text has no sentences to frame
         text = normalise_text(raw_text)
 
-        def get(field: str, explicit: str | None) -> str | None:
+        def get(field: str, explicit: str | None, record: dict = record) -> str | None:
             key = _pick(record.keys(), field, explicit)
             value = record.get(key) if key else None
             return str(value).strip() or None if value is not None else None
@@ -364,21 +274,246 @@ def _records_to_articles(
             title=get("title", fields.title),
             date=get("date", fields.date) or meta.get("date") or None,
             url=url,
-            source_path=str(path),
+            source_path=name,
         )
 
 
-def _read_stdin(stream, fields: FieldMap) -> Iterator[Article]:
-    data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
-    text = decode_bytes(data, "<stdin>")
-    if text.lstrip().startswith("{"):
-        records = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
+
+
+# -- bounded reading ---------------------------------------------------------------
+
+# Byte-order marks of encodings whose text is full of NUL bytes.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A JSON line may escape every character as \uXXXX, plus the other fields.
+_JSON_ESCAPE = 6
+_JSON_FIELDS = 1 << 16
+
+
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _is_wide(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf16", "utf-32", "utf32"))
+
+
+def _check_head(head: bytes, name: str, encoding: str) -> None:
+    """Refuse empty and binary input from its first bytes (UTF-16/32 text is not binary)."""
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as cp1252") from None
+    if not head.strip():
+        raise InputError(f"{name}: file is empty; remove it or give it some text")
+    if _is_wide(encoding):
+        return
+    if head.startswith(_WIDE_BOMS):
+        raise InputError(f"{name}: looks like UTF-16 text (byte-order mark); pass --encoding utf-16")
+    if b"\x00" in head:
+        raise InputError(f"{name}: looks like a binary file, not text; remove it from the input")
+
+
+def _byte_cap(config: Config) -> int:
+    """Bytes that can hold ``max_article_chars`` characters in any encoding (4 per character, plus a BOM)."""
+    return 4 * config.max_article_chars + 4
+
+
+def _too_long_message(name: str, config: Config) -> str:
+    return (f"{name}: skipped: longer than {config.max_article_chars} characters; "
+            "raise --max-article-chars if it is a real article")
+
+
+class _Limited(io.RawIOBase):
+    """A binary stream that refuses to give more than ``limit`` bytes (after decompression)."""
+
+    def __init__(self, raw, limit: int, name: str):
+        self._raw = raw
+        self._limit = limit
+        self._name = name
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = self._raw.readinto(buffer) or 0
+        self.total += count
+        if self.total > self._limit:
+            raise InputError(
+                f"{self._name}: more than {self._limit} bytes (after decompression); "
+                "raise --max-input-bytes if it is a real corpus"
+            )
+        return count
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._raw.close()
+        super().close()
+
+
+def _open_binary(path: Path, config: Config) -> io.BufferedReader:
+    try:  # closed by the returned reader
+        raw = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb", buffering=0)  # noqa: SIM115
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
+    return io.BufferedReader(_Limited(raw, config.max_input_bytes, str(path)), buffer_size=1 << 16)
+
+
+@contextlib.contextmanager
+def _reading(name: str, encoding: str, line: Callable[[], int] | None = None) -> Iterator[None]:
+    """Turn errors met while reading ``name`` into one-line :class:`InputError`."""
+    try:
+        yield
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        raise InputError(f"{name}: not a valid gzip file (corrupt or cut short); re-compress it or remove the .gz suffix") from None
+    except UnicodeDecodeError:
+        where = f", near line {line() + 1}" if line else ""
+        raise InputError(
+            f"{name}{where}: not valid {encoding}; "
+            "re-save it as UTF-8 or pass --encoding cp1252 (or latin-1) for legacy files"
+        ) from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror or error}); check its permissions") from None
+
+
+def _bounded_lines(stream: IO[str], cap: int) -> Iterator[str | None]:
+    """Lines of at most ``cap`` characters; ``None`` for a longer line, which is read past, not kept."""
+    while True:
+        line = stream.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(("\n", "\r")):
+            while line and not line.endswith(("\n", "\r")):
+                line = stream.readline(cap + 1)
+            yield None
+        else:
+            yield line
+
+
+class _Reader:
+    """Reads inputs into articles within the limits of ``config``, warning about what it skips."""
+
+    def __init__(self, fields: FieldMap, encoding: str, config: Config, warn: Callable[[str], None]):
+        self.fields = fields
+        self.encoding = encoding
+        self.config = config
+        self.warn = warn
+
+    def file(self, path: Path, manifest: dict) -> Iterator[Article]:
+        suffix = _input_suffix(path)
+        meta = manifest.get(path.name, {})
+        with _open_binary(path, self.config) as stream:
+            if suffix in (".txt", *HTML_SUFFIXES):
+                text = self._whole_text(stream, str(path))
+                if text is not None and suffix in HTML_SUFFIXES:
+                    text = extract_html_text(text, path)
+                if text is not None:
+                    yield from self._checked([_text_article(path.name, _stem(path), text, meta, str(path))])
+            elif suffix == ".jsonl":
+                records = self._jsonl_records(stream, str(path))
+                yield from self._checked(_records_to_articles(records, str(path), _stem(path), self.fields, meta))
+            elif suffix == ".csv":
+                records = self._csv_records(stream, str(path))
+                yield from self._checked(_records_to_articles(records, str(path), _stem(path), self.fields, meta))
+
+    def stdin(self, stream) -> Iterator[Article]:
+        binary = stream.buffer if hasattr(stream, "buffer") else io.BytesIO(stream.read().encode("utf-8"))
+        buffered = io.BufferedReader(_Limited(binary, self.config.max_input_bytes, "<stdin>"), buffer_size=1 << 16)
+        with _reading("<stdin>", self.encoding):
+            head = buffered.peek(8192)[:8192]
+        if head.lstrip().startswith(b"{"):
+            records = self._jsonl_records(buffered, "<stdin>")
+            yield from self._checked(_records_to_articles(records, "<stdin>", "stdin", self.fields, {}))
+        else:
+            text = self._whole_text(buffered, "<stdin>")
+            if text is not None:
+                yield from self._checked([_text_article("stdin", "stdin", text, {}, "<stdin>")])
+
+    def _whole_text(self, stream: IO[bytes], name: str) -> str | None:
+        cap = _byte_cap(self.config)
+        with _reading(name, self.encoding):
+            data = stream.read(cap + 1)
+        if len(data) > cap:
+            self.warn(_too_long_message(name, self.config))
+            return None
+        return decode_bytes(data, name, self.encoding)
+
+    def _text_stream(self, stream: io.BufferedReader[Any], name: str) -> io.TextIOWrapper:
+        with _reading(name, self.encoding):
+            _check_head(stream.peek(8192)[:8192], name, self.encoding)
+        return io.TextIOWrapper(stream, encoding=_codec(self.encoding), newline="")
+
+    def _jsonl_records(self, stream: io.BufferedReader[Any], name: str) -> Iterator[tuple[int, dict]]:
+        text = self._text_stream(stream, name)
+        cap = _JSON_ESCAPE * self.config.max_article_chars + _JSON_FIELDS
+        number = 0
+        with _reading(name, self.encoding, lambda: number):
+            for number, line in enumerate(_bounded_lines(text, cap), start=1):
+                if line is None:
+                    self.warn(_too_long_message(f"{name}, line {number}", self.config))
+                    continue
+                if not line.strip():
+                    continue
                 try:
-                    records.append((number, json.loads(line)))
+                    record = json.loads(line)
                 except json.JSONDecodeError as error:
-                    raise InputError(f"<stdin>, line {number}: not valid JSON ({error.msg})") from None
-        yield from _records_to_articles(iter(records), Path("stdin"), fields, {})
-    else:
-        yield _text_article("stdin", "stdin", text, {}, "<stdin>")
+                    raise InputError(f"{name}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
+                if not isinstance(record, dict):
+                    raise InputError(f"{name}, line {number}: expected a JSON object per line, not a JSON "
+                                     f"{type(record).__name__}; fix or remove the line")
+                yield number, record
+
+    def _csv_records(self, stream: io.BufferedReader[Any], name: str) -> Iterator[tuple[int, dict]]:
+        text = self._text_stream(stream, name)
+        limit = self.config.max_article_chars
+        previous_limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, previous_limit))
+        number = 1
+
+        def lines() -> Iterator[str]:
+            for line in _bounded_lines(text, limit + _JSON_FIELDS):
+                if line is None:
+                    raise csv.Error("field larger than field limit")
+                yield line
+
+        try:
+            with _reading(name, self.encoding, lambda: number):
+                reader = csv.DictReader(lines())
+                columns = reader.fieldnames or []
+                if _pick(columns, "text", self.fields.text) is None:
+                    wanted = self.fields.text or "text"
+                    raise InputError(
+                        f"{name}: no '{wanted}' column (columns: {', '.join(columns) or 'none'}); "
+                        "name the text column with --text-column"
+                    )
+                for number, row in enumerate(reader, start=2):
+                    yield number, row
+        except csv.Error as error:
+            if "field limit" in str(error):
+                raise InputError(f"{name}, row {number + 1}: a field is longer than {limit} characters; "
+                                 "raise --max-article-chars if it is a real article") from None
+            raise InputError(f"{name}, row {number + 1}: not a readable CSV ({error}); fix the row") from None
+        finally:
+            csv.field_size_limit(previous_limit)
+
+    def _checked(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Articles within the length limits; the others are skipped with a warning."""
+        for article in articles:
+            name = article.source_path or article.article_id
+            if article.source_path and article.article_id != _stem(Path(article.source_path)):
+                name = f"{article.source_path} (article {article.article_id})"
+            if len(article.text) > self.config.max_article_chars:
+                self.warn(_too_long_message(name, self.config))
+            elif len(article.text) > self.config.max_paragraph_chars and _longest_paragraph(
+                    article.text) > self.config.max_paragraph_chars:
+                self.warn(f"{name}: skipped: a paragraph longer than {self.config.max_paragraph_chars} characters; "
+                          "raise --max-paragraph-chars if it is real text")
+            else:
+                yield article
+
+
+def _longest_paragraph(text: str) -> int:
+    """Length of the longest block the sentence splitter would get."""
+    from .sentences import text_blocks
+
+    return max((len(block) for block in text_blocks(text)), default=0)

@@ -13,6 +13,7 @@ withdraws the earlier rows of that sentence in the same file (see
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import hashlib
@@ -20,12 +21,19 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .codebook import BOILERPLATE, CODEBOOK_FILE, UNDO, Codebook, find_codebook
 from .errors import LabelError
+from .files import (
+    atomic_write_text,
+    check_regular_target,
+    csv_safe,
+    csv_unsafe,
+    write_error,
+)
 
 COLUMNS = ("article_id", "outlet", "sentence", "label", "source", "note")
 REQUIRED = ("sentence", "label")
@@ -163,6 +171,8 @@ def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
             reader.fieldnames = columns
             rows = []
             for number, record in enumerate(reader, start=2):
+                record = {key: csv_unsafe(value) if isinstance(value, str) else value
+                          for key, value in record.items()}
                 sentence = (record.get(text_column) or "").strip()
                 label = (record.get("label") or "").strip()
                 rows.append(
@@ -345,41 +355,106 @@ def append_label_rows(path: str | Path, rows: Iterable[dict]) -> int:
 
     Existing rows are never rewritten or reordered. Each row is flushed and
     synced at once, so an interrupted session loses nothing already answered.
-    Returns the number of rows written.
+    Returns the number of rows written. A write that fails (disk full,
+    read-only file) raises :class:`~framelens.errors.OutputError`.
     """
     path = Path(path)
     columns = list(COLUMNS)
-    if path.exists() and path.stat().st_size > 0:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None) or []
-        if not any(c in header for c in TEXT_ALIASES) or "label" not in header:
-            raise LabelError(f"{path}: not a labels file (no sentence,label header); choose another file")
-        columns = header
-        with open(path, "rb") as handle:
-            handle.seek(-1, os.SEEK_END)
-            needs_newline = handle.read(1) not in (b"\n", b"\r")
-    else:
-        _create_with_header(path, columns)
-        needs_newline = False
-    written = 0
-    with open(path, "a", encoding="utf-8", newline="") as handle:
-        if needs_newline:
-            handle.write("\r\n")
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        for row in rows:
-            record = {**row, "text": row.get("sentence", "")} if "sentence" not in columns else row
-            writer.writerow({c: record.get(c, "") for c in columns})
-            handle.flush()
-            os.fsync(handle.fileno())
-            written += 1
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), None) or []
+            if not any(c in header for c in TEXT_ALIASES) or "label" not in header:
+                raise LabelError(f"{path}: not a labels file (no sentence,label header); choose another file")
+            columns = header
+            with open(path, "rb") as handle:
+                handle.seek(-1, os.SEEK_END)
+                needs_newline = handle.read(1) not in (b"\n", b"\r")
+        else:
+            atomic_write_text(path, ",".join(columns) + "\r\n", option="--into")
+            needs_newline = False
+        written = 0
+        with open(path, "a", encoding="utf-8", newline="") as handle:
+            if needs_newline:
+                handle.write("\r\n")
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            for row in rows:
+                record = {**row, "text": row.get("sentence", "")} if "sentence" not in columns else row
+                writer.writerow({c: csv_safe(record.get(c, "")) for c in columns})
+                handle.flush()
+                os.fsync(handle.fileno())
+                written += 1
+    except UnicodeDecodeError:
+        raise LabelError(f"{path}: not valid UTF-8; re-save the labels file as UTF-8") from None
+    except OSError as error:
+        raise write_error(path, error, "--into") from None
     return written
 
 
-def _create_with_header(path: Path, columns: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerow(columns)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def check_writable(path: str | Path) -> None:
+    """Refuse a labels path that cannot be appended to, before any answer is asked for."""
+    path = Path(path)
+    target = path
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    if target.exists() and not os.access(target, os.W_OK):
+        raise LabelError(f"{path}: not writable; make it writable or choose another --labels file")
+    if path.exists():
+        check_regular_target(path)
+        try:
+            with open(path, "a", encoding="utf-8"):
+                pass
+        except OSError as error:
+            raise LabelError(f"{path}: not writable ({error.strerror}); make it writable or choose another --labels file") from None
+
+
+@contextlib.contextmanager
+def labels_lock(path: str | Path) -> Iterator[None]:
+    """Hold ``<path>.lock`` (with this pid) while appending to ``path``; a second holder is refused.
+
+    A lock left by a process that no longer runs is taken over.
+    """
+    path = Path(path)
+    lock = Path(f"{path}.lock")
+    check_writable(path)
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None and holder != os.getpid() and _running(holder):
+                raise LabelError(f"{path}: another labelling session (pid {holder}) is using it; "
+                                 f"wait for it to finish or remove {lock}") from None
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()  # stale: its process is gone
+            continue
+        except OSError as error:
+            raise LabelError(f"{lock}: cannot create the lock file ({error.strerror}); "
+                             "make the directory writable or choose another --labels file") from None
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        break
+    else:
+        raise LabelError(f"{path}: cannot take {lock}; remove it if no labelling session is running")
+    try:
+        yield
+    finally:
+        if _lock_holder(lock) == os.getpid():
+            lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text("ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -83,7 +83,8 @@ def load_model(path: str | os.PathLike | None = None, *, environ: Mapping[str, s
 
 
 def train_and_save(label_paths, model_dir: str | os.PathLike, config: Config = DEFAULT_CONFIG, *,
-                   keep_previous: bool = True, select: bool = False, on_step: Step | None = None):
+                   keep_previous: bool = True, select: bool = False, on_step: Step | None = None,
+                   artifact_format: str = "joblib"):
     """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
     from .labels import read_labels
     from .persistence import save_model
@@ -103,7 +104,7 @@ def train_and_save(label_paths, model_dir: str | os.PathLike, config: Config = D
     if selection:
         model.card.extra["selection"] = selection
     model.card.training_files = [os.path.relpath(f, model_dir) for f in label_set.files]
-    save_model(model, Path(model_dir), keep_previous=keep_previous)
+    save_model(model, Path(model_dir), keep_previous=keep_previous, artifact_format=artifact_format)
     return model, cv
 
 

@@ -1,25 +1,50 @@
 """Write prediction records as JSONL or CSV, atomically and as they come; read them back.
 
-Records go to a temp file beside the target, one whole article at a time.
-``finish()`` renames it into place; ``abort()`` removes it, so a failed run
-leaves no partial file; ``finish(partial=True)`` keeps what an interrupted run
-completed (whole articles only).
+The record schema is the :class:`~framelens.schema.Prediction` dataclass: JSONL
+keys are its fields in order; CSV columns are the same, with ``probabilities``
+spread into one column per label. Records go to a temp file beside the target
+(:func:`framelens.files.atomic_writer`), one whole article at a time;
+``finish()`` renames it into place (after Ctrl-C too: it then holds the whole
+articles completed), ``abort()`` removes it. A FIFO, symlink or device given as
+the output is refused, not replaced: to stream into a pipe, write to stdout.
+CSV cells are formula-safe (:func:`framelens.files.csv_safe`) and read back
+without the guard.
 """
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
-import os
-import tempfile
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Any
 
 from .errors import InputError, OutputError
+from .files import AtomicWriter, atomic_writer, csv_safe_row, csv_unsafe
 from .schema import Prediction
 
 FORMATS = ("jsonl", "csv")
-CSV_FIXED = ("article_id", "outlet", "sentence_index", "text", "label", "confidence")
+# The field spread into one CSV column per label.
+SPREAD = "probabilities"
+FIELDS = tuple(dataclasses.fields(Prediction))
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _probabilities(value: Any) -> dict[str, float]:
+    return {str(k): float(v) for k, v in value.items()}
+
+
+# How to read each field back, by its annotation in schema.py.
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "str": str, "int": int, "float": float, "str | None": _optional_str, "dict[str, float]": _probabilities,
+}
+_FIELD_CONVERTERS = {f.name: _CONVERTERS[str(f.type)] for f in FIELDS}
 
 
 def format_for(path: str | Path | None, explicit: str | None) -> str:
@@ -32,21 +57,32 @@ def format_for(path: str | Path | None, explicit: str | None) -> str:
 
 
 def prediction_record(prediction: Prediction) -> dict:
-    """The JSONL form of a prediction (field order fixed)."""
-    return {
-        "article_id": prediction.article_id,
-        "outlet": prediction.outlet,
-        "sentence_index": prediction.sentence_index,
-        "text": prediction.text,
-        "label": prediction.label,
-        "confidence": prediction.confidence,
-        "probabilities": prediction.probabilities,
-        "date": prediction.date,
-    }
+    """The JSONL form of a prediction: its fields, in schema order."""
+    return {name: getattr(prediction, name) for name in FIELD_NAMES}
+
+
+def csv_header(labels: Sequence[str]) -> list[str]:
+    """CSV columns: the record fields, ``probabilities`` spread into one column per label."""
+    header: list[str] = []
+    for name in FIELD_NAMES:
+        header.extend(labels if name == SPREAD else [name])
+    return header
+
+
+def csv_row(prediction: Prediction, labels: Sequence[str]) -> list[Any]:
+    """One CSV row in :func:`csv_header` order (formula-safe)."""
+    row: list[Any] = []
+    for name in FIELD_NAMES:
+        value = getattr(prediction, name)
+        if name == SPREAD:
+            row.extend(value.get(label, "") for label in labels)
+        else:
+            row.append("" if value is None else value)
+    return csv_safe_row(row)
 
 
 class PredictionWriter:
-    """Streams predictions to a file (atomically) or to an open stream."""
+    """Streams predictions to a file (atomically) or to an open stream (stdout for ``None`` or ``-``)."""
 
     def __init__(self, target: str | Path | IO[str] | None, fmt: str, labels: Sequence[str]):
         if fmt not in FORMATS:
@@ -54,74 +90,49 @@ class PredictionWriter:
         self.format = fmt
         self.labels = list(labels)
         self.path: Path | None = None
-        self._tmp: str | None = None
+        self._file: AtomicWriter | None = None
         self.articles = 0
         self.records = 0
+        self._stream: Any
         if target is None or isinstance(target, (str, Path)) and str(target) == "-":
-            import sys
-
             self._stream = sys.stdout
         elif isinstance(target, (str, Path)):
             self.path = Path(target)
-            if self.path.is_dir():
-                raise OutputError(f"{self.path}: is a directory; give a file name for --out")
-            try:
-                fd, self._tmp = tempfile.mkstemp(
-                    dir=self.path.parent if str(self.path.parent) else ".",
-                    prefix=f".{self.path.name}.", suffix=".part",
-                )
-            except OSError as error:
-                raise OutputError(
-                    f"{self.path}: cannot write here ({error.strerror}); choose a writable --out path"
-                ) from None
-            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._file = atomic_writer(self.path)
+            self._stream = self._file
         else:
             self._stream = target
-        self._csv = None
         if fmt == "csv":
-            self._csv = csv.writer(self._stream)
-            self._csv.writerow([*CSV_FIXED, *self.labels, "date"])
+            self._write_rows([csv_header(self.labels)])
+
+    def _write_rows(self, rows: Iterable[list[Any]]) -> None:
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer).writerows(rows)
+        self._stream.write(buffer.getvalue())
 
     def write_article(self, predictions: Iterable[Prediction]) -> None:
         """Write one article's records in a single write, then flush."""
-        buffer = io.StringIO(newline="")
-        count = 0
-        if self._csv is not None:
-            writer = csv.writer(buffer)
-            for p in predictions:
-                writer.writerow(
-                    [p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
-                     *(p.probabilities.get(label, "") for label in self.labels), p.date or ""]
-                )
-                count += 1
+        predictions = list(predictions)
+        if self.format == "csv":
+            self._write_rows(csv_row(p, self.labels) for p in predictions)
         else:
-            for p in predictions:
-                buffer.write(json.dumps(prediction_record(p), ensure_ascii=False))
-                buffer.write("\n")
-                count += 1
-        self._stream.write(buffer.getvalue())
+            self._stream.write("".join(json.dumps(prediction_record(p), ensure_ascii=False) + "\n"
+                                       for p in predictions))
         self._stream.flush()
         self.articles += 1
-        self.records += count
+        self.records += len(predictions)
 
-    def finish(self, *, partial: bool = False) -> None:
-        """Close and move the temp file into place (``partial``: after an interruption)."""
-        if self._tmp is None:
+    def finish(self) -> None:
+        """Move what was written into place (after an interruption: the whole articles written so far)."""
+        if self._file is None:
             self._stream.flush()
-            return
-        self._stream.close()
-        os.replace(self._tmp, self.path)
-        self._tmp = None
+        else:
+            self._file.commit()
 
     def abort(self) -> None:
-        """Close and delete the temp file: nothing partial is left behind."""
-        if self._tmp is None:
-            return
-        try:
-            self._stream.close()
-        finally:
-            Path(self._tmp).unlink(missing_ok=True)
-            self._tmp = None
+        """Delete the temp file: nothing partial is left behind."""
+        if self._file is not None:
+            self._file.abort()
 
 
 def read_predictions(path: str | Path) -> Iterator[Prediction]:
@@ -129,10 +140,26 @@ def read_predictions(path: str | Path) -> Iterator[Prediction]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such predictions file; write one with: framelens predict --out FILE")
-    if path.suffix.lower() == ".csv":
-        yield from _read_csv(path)
-    else:
-        yield from _read_jsonl(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            yield from _read_csv(path)
+        else:
+            yield from _read_jsonl(path)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not valid UTF-8; give the file framelens predict wrote, or re-save it as UTF-8") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
+
+
+def _prediction(values: dict[str, Any]) -> Prediction:
+    """A prediction from raw field values (missing fields with defaults take them)."""
+    kwargs = {}
+    for f in FIELDS:
+        if f.name in values:
+            kwargs[f.name] = _FIELD_CONVERTERS[f.name](values[f.name])
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise KeyError(f.name)
+    return Prediction(**kwargs)
 
 
 def _read_jsonl(path: Path) -> Iterator[Prediction]:
@@ -142,41 +169,34 @@ def _read_jsonl(path: Path) -> Iterator[Prediction]:
                 continue
             try:
                 record = json.loads(line)
-                yield Prediction(
-                    article_id=str(record["article_id"]),
-                    outlet=str(record["outlet"]),
-                    sentence_index=int(record["sentence_index"]),
-                    text=str(record["text"]),
-                    label=str(record["label"]),
-                    confidence=float(record["confidence"]),
-                    probabilities={str(k): float(v) for k, v in record["probabilities"].items()},
-                    date=record.get("date"),
-                )
+                if not isinstance(record, dict):
+                    raise TypeError
+                prediction = _prediction(record)
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise InputError(
                     f"{path}, line {number}: not a framelens prediction record; write it with framelens predict"
                 ) from None
+            yield prediction
 
 
 def _read_csv(path: Path) -> Iterator[Prediction]:
+    fixed = [name for name in FIELD_NAMES if name != SPREAD]
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        missing = [c for c in CSV_FIXED if c not in columns]
-        if missing:
-            raise InputError(f"{path}: not a framelens predictions CSV (missing {', '.join(missing)})")
-        labels = [c for c in columns if c not in CSV_FIXED and c != "date"]
-        for number, row in enumerate(reader, start=2):
-            try:
-                yield Prediction(
-                    article_id=row["article_id"],
-                    outlet=row["outlet"],
-                    sentence_index=int(row["sentence_index"]),
-                    text=row["text"],
-                    label=row["label"],
-                    confidence=float(row["confidence"]),
-                    probabilities={label: float(row[label]) for label in labels},
-                    date=row.get("date") or None,
-                )
-            except (ValueError, TypeError):
-                raise InputError(f"{path}, row {number}: not a framelens prediction row") from None
+        reader = csv.reader(handle)
+        try:
+            columns = next(reader, [])
+            missing = [c for c in fixed if c not in columns]
+            if missing:
+                raise InputError(f"{path}: not a framelens predictions CSV (missing {', '.join(missing)})")
+            labels = [c for c in columns if c not in fixed]
+            for number, cells in enumerate(reader, start=2):
+                row = dict(zip(columns, map(csv_unsafe, cells)))
+                try:
+                    values: dict[str, Any] = {name: row[name] for name in fixed if name in row}
+                    values[SPREAD] = {label: row[label] for label in labels}
+                    prediction = _prediction(values)
+                except (ValueError, TypeError, KeyError):
+                    raise InputError(f"{path}, row {number}: not a framelens prediction row") from None
+                yield prediction
+        except csv.Error as error:
+            raise InputError(f"{path}: not a readable CSV ({error}); give the file framelens predict wrote") from None

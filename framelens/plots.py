@@ -95,6 +95,11 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
     return result
 
 
+def mpl_safe(text: str) -> str:
+    """``text`` for a matplotlib label: every ``$`` escaped, so outlet or label names never reach mathtext."""
+    return str(text).replace("$", r"\$")
+
+
 def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
     """Draw on a new figure's axes and return it as PNG bytes (no timestamps, so bytes are stable)."""
     figure = new_figure(size)

@@ -1,7 +1,8 @@
 """Small frozen records passed between modules.
 
-Records written to disk are the ``asdict`` forms of these, so the JSONL schema
-lives here and nowhere else.
+Records written to disk take their fields from these dataclasses
+(:mod:`framelens.output` derives JSONL keys and CSV columns from
+:class:`Prediction`), so the schema lives here and nowhere else.
 """
 from __future__ import annotations
 
@@ -45,16 +46,6 @@ class Prediction:
     probabilities: dict[str, float] = field(default_factory=dict)
     date: str | None = None
 
-
-PREDICTION_FIELDS = (
-    "article_id",
-    "outlet",
-    "sentence_index",
-    "text",
-    "label",
-    "confidence",
-    "probabilities",
-)
 
 
 @dataclass(frozen=True)

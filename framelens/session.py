@@ -9,14 +9,22 @@ not come back in this session but may in a later one.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .active import Candidate, candidates_from_articles, rank_candidates
-from .config import Config
+from .config import DEFAULT_CONFIG, Config
 from .errors import LabelError
-from .labels import BOILERPLATE, UNDO, append_label_rows, distinct_files, labelled_rows, read_label_rows, read_labels
+from .labels import (
+    BOILERPLATE,
+    UNDO,
+    append_label_rows,
+    distinct_files,
+    labelled_rows,
+    read_label_rows,
+    read_labels,
+)
 from .schema import Article
 from .training import CVResult, train
 
@@ -65,7 +73,7 @@ class LabellingSession:
         *,
         model=None,
         training_files: Sequence[str | Path] = (),
-        config: Config = Config(),
+        config: Config = DEFAULT_CONFIG,
         split: bool = True,
     ):
         self.labels_file = Path(labels_file)

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .active import Candidate
 from .errors import OutputError
+from .files import atomic_write_text, csv_safe_row
 from .labels import (
-    BOILERPLATE, LabelProblem, append_label_rows, empty_field_problems, label_problems, labelled_rows,
-    read_label_rows, repeat_problems, rows_without,
+    BOILERPLATE,
+    LabelProblem,
+    append_label_rows,
+    empty_field_problems,
+    label_problems,
+    labelled_rows,
+    labels_lock,
+    read_label_rows,
+    repeat_problems,
+    rows_without,
 )
-from .persistence import atomic_write_text
 
 SHEET_COLUMNS = ("article_id", "outlet", "before", "sentence", "after", "label", "note")
 
@@ -53,7 +61,8 @@ def write_sheet(path: str | Path, candidates: Sequence[Candidate]) -> None:
     writer.writerow(SHEET_COLUMNS)
     for candidate in candidates:
         sentence = candidate.sentence
-        writer.writerow([sentence.article_id, sentence.outlet, candidate.before, sentence.text, candidate.after, "", ""])
+        writer.writerow(csv_safe_row([sentence.article_id, sentence.outlet, candidate.before, sentence.text,
+                                      candidate.after, "", ""]))
     atomic_write_text(path, buffer.getvalue())
 
 
@@ -76,9 +85,10 @@ def import_sheet(
     problems += [p for p in repeats if p.file == str(sheet)]
     problems.sort(key=lambda p: p.row)
     good = rows_without(rows, problems)
-    append_label_rows(into, [
-        {"article_id": row.article_id, "outlet": row.outlet, "sentence": row.sentence, "label": row.label,
-         "source": source, "note": row.note}
-        for row in good
-    ])
+    with labels_lock(into):
+        append_label_rows(into, [
+            {"article_id": row.article_id, "outlet": row.outlet, "sentence": row.sentence, "label": row.label,
+             "source": source, "note": row.note}
+            for row in good
+        ])
     return ImportResult(imported=len(good), problems=tuple(problems))

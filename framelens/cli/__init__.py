@@ -9,6 +9,7 @@ become ``framelens: error: <message>`` on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 
@@ -46,10 +47,13 @@ def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: finish whole arti
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``framelens`` command; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+    previous = None
+    try:  # Ctrl-C during start-up (imports, parsing) is an interruption too, not a traceback
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        # The command as typed, for the report's provenance.
+        args.command_line = shlex.join(["framelens", *(sys.argv[1:] if argv is None else argv)])
+        previous = signal.signal(signal.SIGTERM, _terminate)
         return args.run(args)
     except FramelensError as error:
         print(f"framelens: error: {error}", file=sys.stderr)
@@ -60,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0  # `framelens predict | head` is fine
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def entry() -> None:

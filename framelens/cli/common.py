@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
-from ..config import DEFAULT_CONFIG
+from ..config import DEFAULT_CONFIG, Config
 from ..model_store import DEFAULT_LABELS, DEFAULT_MODEL_DIR, MODEL_ENV
 
 __all__ = [
@@ -46,6 +47,26 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                         help="text encoding of inputs (default: utf-8; e.g. cp1252)")
     for field in ("text", "id", "outlet", "title", "url", "date"):
         parser.add_argument(f"--{field}-column", metavar="NAME", help=f"name of the {field} column/field in .csv/.jsonl inputs")
+    parser.add_argument("--max-input-bytes", type=int, default=DEFAULT_CONFIG.max_input_bytes, metavar="N",
+                        help="refuse an input file larger than N bytes after decompression (default: %(default)s)")
+    parser.add_argument("--max-article-chars", type=int, default=DEFAULT_CONFIG.max_article_chars, metavar="N",
+                        help="skip (with a warning) articles longer than N characters (default: %(default)s)")
+    parser.add_argument("--max-paragraph-chars", type=int, default=DEFAULT_CONFIG.max_paragraph_chars, metavar="N",
+                        help="skip (with a warning) articles with a paragraph over N characters (default: %(default)s)")
+
+
+def input_config(args: argparse.Namespace, **changes) -> Config:
+    """The config of a command that reads a corpus: encoding and input limits from the options."""
+    return replace(DEFAULT_CONFIG, encoding=args.encoding, max_input_bytes=args.max_input_bytes,
+                   max_article_chars=args.max_article_chars, max_paragraph_chars=args.max_paragraph_chars, **changes)
+
+
+def read_inputs(args: argparse.Namespace, config: Config):
+    """The articles of the INPUT paths; skipped over-long articles are reported on stderr."""
+    from ..corpus import read_corpus
+
+    return read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
+                       manifest_name=config.manifest_name, config=config, on_warning=say)
 
 
 def field_map(args: argparse.Namespace):

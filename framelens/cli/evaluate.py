@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import DEFAULT_CONFIG as config
     from ..evaluation import evaluate_scheme, learning_curve, score_held_out
     from ..labels import read_labels
-    from ..persistence import atomic_write_bytes, atomic_write_text
+    from ..files import atomic_write_bytes, atomic_write_text
     from ..selection import nested_score
 
     label_set = read_labels(args.labels)

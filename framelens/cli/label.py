@@ -13,7 +13,7 @@ import textwrap
 
 from ..codebook import BOILERPLATE
 from ..config import DEFAULT_CONFIG
-from .common import add_input_options, add_model_option, field_map, say
+from .common import add_input_options, add_model_option, input_config, read_inputs, say
 
 HELP = """keys:
   {numbers}  the label with that number
@@ -49,23 +49,24 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from ..corpus import read_corpus
+    from ..files import check_not_input
+    from ..labels import labels_lock
     from ..model_store import known_label_files, optional_model, uses_shipped_model
     from ..session import LabellingSession
 
-    config = replace(DEFAULT_CONFIG, encoding=args.encoding, retrain_every=args.every)
-    model = optional_model(args.model, config, on_step=say)
-    # The shipped model may rank sentences of its own story, but never decides a new project's labels.
-    codebook = session_codebook(args.into, args.label_set, None if uses_shipped_model(args.model) else model)
-    if model is not None and set(model.classes) != set(codebook.names):
-        model = None  # a model of another label set cannot rank this one's sentences
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
-    session = LabellingSession(articles, args.into, codebook.names, model=model, config=config,
-                               training_files=known_label_files(args.model, with_model=model is not None))
-    _converse(session, args.into, codebook)
+    config = input_config(args, retrain_every=args.every)
+    check_not_input(args.into, args.inputs)
+    # Writable and not in use by another session, before anything is asked.
+    with labels_lock(args.into):
+        model = optional_model(args.model, config, on_step=say)
+        # The shipped model may rank sentences of its own story, but never decides a new project's labels.
+        codebook = session_codebook(args.into, args.label_set, None if uses_shipped_model(args.model) else model)
+        if model is not None and set(model.classes) != set(codebook.names):
+            model = None  # a model of another label set cannot rank this one's sentences
+        articles = read_inputs(args, config)
+        session = LabellingSession(articles, args.into, codebook.names, model=model, config=config,
+                                   training_files=known_label_files(args.model, with_model=model is not None))
+        _converse(session, args.into, codebook)
     return 0
 
 

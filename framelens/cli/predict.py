@@ -1,18 +1,11 @@
-"""``framelens predict`` (and ``predict.py``): one record per sentence, JSONL or CSV."""
+"""``framelens predict`` (and ``predict.py``): one record per sentence, JSONL or CSV, and optionally the report."""
 from __future__ import annotations
 
 import argparse
 
 from ..output import FORMATS
-from .common import (
-    add_input_options,
-    add_jobs_option,
-    add_model_option,
-    field_map,
-    jobs,
-    say,
-)
-from .report import add_report_options
+from .common import add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .report import add_report_options, report_context, say_report_written
 
 
 def register(subparsers) -> None:
@@ -37,50 +30,53 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from ..config import DEFAULT_CONFIG
-    from ..corpus import read_corpus
-    from ..engine import run_predictions
+    from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
-    from ..report import ArticleRecord
-    from .progress import progress
-    from .report import write_articles_report
+    from ..report.build import ReportBuilder, summariser
+    from .progress import chunk_progress
+    from ..engine import run_chunks
 
-    config = replace(DEFAULT_CONFIG, encoding=args.encoding)
+    config = input_config(args)
+    check_not_input(args.out, args.inputs)
+    check_not_input(args.report, args.inputs)
     model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
+    articles = read_inputs(args, config)
     # With --report and no --out, the per-sentence records are not also dumped on stdout.
     writer = None
     if args.out or not args.report:
         writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
-    collected: list[ArticleRecord] = []
+    builder = ReportBuilder(args.report, model.classes, args.phrase, config) if args.report else None
+    summarise = summariser(model.classes, args.phrase, config) if builder else None
     try:
-        results = run_predictions(model, articles, split=not args.no_split, jobs=jobs(args),
-                                  engine=args.engine, scheduler=args.scheduler, config=config)
-        for item in progress(results, enabled=not args.quiet):
-            if writer is not None:
-                writer.write_article(item.predictions)
-            if args.report:
-                collected.append(ArticleRecord(item.article.article_id, item.article.outlet, item.article.date,
-                                               item.predictions))
+        chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
+                            scheduler=args.scheduler, config=config, summarise=summarise)
+        for chunk in chunk_progress(chunks, args.inputs, enabled=not args.quiet):
+            for item in chunk.results:
+                if writer is not None:
+                    writer.write_article(item.predictions)
+            if builder is not None:
+                builder.add(chunk.results, chunk.summary)
     except KeyboardInterrupt:
+        if builder is not None:
+            builder.abort()
         if writer is None:
             raise
-        writer.finish(partial=True)
+        writer.finish()
         if args.out:
             say(f"interrupted: kept {writer.articles} whole articles ({writer.records} sentences) in {args.out}")
         raise
     except BaseException:
         if writer is not None:
             writer.abort()
+        if builder is not None:
+            builder.abort()
         raise
     if writer is not None:
         writer.finish()
     if args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
-    if args.report:
-        write_articles_report(collected, args.report, model, config, args.phrase)
+    if builder is not None:
+        tables = builder.finish(model, report_context(args, model))
+        say_report_written(tables.report, args.report)
     return 0

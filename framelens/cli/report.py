@@ -4,28 +4,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import (
-    add_input_options,
-    add_jobs_option,
-    add_model_option,
-    field_map,
-    jobs,
-    say,
-)
+from .common import add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="per-outlet framing report (HTML, Markdown, JSON, charts)",
-        description="Write DIR/report.html, report.md, report.json, sentences.csv and figures/ for a corpus, "
-                    "or for a predictions file written by framelens predict.",
+        "report", help="per-outlet framing report (HTML, Markdown, JSON, tables, figures)",
+        description="Write DIR/report.html, report.md, report.json, articles.csv, outlets.csv, pairwise.csv, "
+                    "sentences.csv and figures/ for a corpus, or for a predictions file written by framelens predict.",
     )
     add_input_options(parser)
     add_model_option(parser, retrain=True)
     parser.add_argument("--out", metavar="DIR", default="report", help="report directory (default: report/)")
     add_report_options(parser, with_dir=False)
     add_jobs_option(parser)
-    parser.add_argument("--quiet", action="store_true", help="no status lines on stderr")
+    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
     parser.set_defaults(run=run)
 
 
@@ -34,7 +27,8 @@ def add_report_options(parser: argparse.ArgumentParser, *, with_dir: bool = True
     if with_dir:
         parser.add_argument("--report", metavar="DIR", help="also write the per-outlet report into DIR")
     parser.add_argument("--phrase", action="append", default=[], metavar="PHRASE",
-                        help="show which outlets use PHRASE, how often and in which frames (repeatable)")
+                        help="show which outlets use PHRASE, how often, in which frames and in what context "
+                             "(repeatable)")
 
 
 def is_predictions_file(path: str) -> bool:
@@ -48,40 +42,56 @@ def is_predictions_file(path: str) -> bool:
         first.startswith("article_id,outlet,sentence_index,text,label,confidence"))
 
 
-def write_articles_report(articles: list, out_dir: str, model, config, phrases) -> None:
-    """Write the report and say where it went."""
-    from ..report import write_report
+def report_context(args: argparse.Namespace, model):
+    """Provenance of this run: inputs, command line, model directory, a corpus name for figure titles."""
+    from ..report.data import ReportContext
 
-    report = write_report(articles, out_dir, model, config, phrases)
+    inputs = list(args.inputs)
+    name = Path(inputs[0].rstrip("/")).stem if len(inputs) == 1 and inputs[0] != "-" else (
+        "standard input" if inputs == ["-"] else f"{len(inputs)} inputs")
+    return ReportContext(inputs=inputs, command=getattr(args, "command_line", ""),
+                         model_directory=getattr(model, "source_dir", None) if model is not None else None,
+                         corpus_name=name)
+
+
+def say_report_written(report: dict, out_dir: str) -> None:
+    """Say where the report went."""
     say(f"wrote the report for {report['corpus']['sentences']} sentences from {report['corpus']['articles']} "
         f"articles and {report['corpus']['outlets']} outlets to {Path(out_dir) / 'report.html'} "
-        "(also report.md, report.json, sentences.csv, figures/)")
+        "(also report.md, report.json, articles.csv, outlets.csv, pairwise.csv, sentences.csv, figures/)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from ..config import DEFAULT_CONFIG
-    from ..corpus import read_corpus
-    from ..engine import run_predictions
+    from ..engine import run_chunks
     from ..errors import ModelError
+    from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import read_predictions
-    from ..report import ArticleRecord, group_predictions
+    from ..report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summariser
+    from .progress import chunk_progress
 
-    config = replace(DEFAULT_CONFIG, encoding=args.encoding)
+    config = input_config(args)
+    check_not_input(args.out, args.inputs)
     if len(args.inputs) == 1 and is_predictions_file(args.inputs[0]):
-        articles = group_predictions(read_predictions(args.inputs[0]))
+        frames, predictions = prediction_frames(read_predictions(args.inputs[0]))
         try:
             model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         except ModelError as error:
-            say(f"{error}; the report leaves out model quality and corrections")
+            say(f"{error}; the report leaves out model quality, definitions and explanations")
             model = None
+        chunks = chunks_of(articles_of(predictions), config.chunk_articles)
     else:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
-        corpus = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                             manifest_name=config.manifest_name)
-        articles = [ArticleRecord(i.article.article_id, i.article.outlet, i.article.date, i.predictions)
-                    for i in run_predictions(model, corpus, jobs=jobs(args), config=config)]
-    write_articles_report(articles, args.out, model, config, args.phrase)
+        frames = model.classes
+        chunks = run_chunks(model, read_inputs(args, config), jobs=jobs(args), config=config,
+                            summarise=summariser(frames, args.phrase, config))
+    builder = ReportBuilder(args.out, frames, args.phrase, config)
+    try:
+        for chunk in chunk_progress(chunks, args.inputs, enabled=not args.quiet):
+            builder.add(chunk.results, chunk.summary)
+    except BaseException:
+        builder.abort()
+        raise
+    tables = builder.finish(model, report_context(args, model))
+    say_report_written(tables.report, args.out)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from ..config import DEFAULT_CONFIG
-from .common import add_input_options, add_model_option, field_map, say
+from .common import add_input_options, add_model_option, input_config, read_inputs, say
 from .label import positive_int
 
 
@@ -39,23 +39,21 @@ def register(subparsers) -> None:
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from ..active import candidates_from_articles, rank_candidates
     from ..codebook import find_codebook
-    from ..corpus import read_corpus
+    from ..files import check_not_input
     from ..labels import labelled_rows
     from ..model_store import known_label_files, optional_model
     from ..sheet import write_sheet
 
-    config = replace(DEFAULT_CONFIG, encoding=args.encoding)
+    config = input_config(args)
+    check_not_input(args.out, args.inputs)
     model = optional_model(args.model, config, on_step=say)
     codebook = find_codebook([args.out, *args.labelled, "labels"])
     if model is not None and codebook is not None and set(model.classes) != set(codebook.names):
         model = None  # a model of another label set cannot say which of these sentences it is unsure of
     known = labelled_rows([*known_label_files(args.model, with_model=model is not None), *args.labelled])
-    articles = read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                           manifest_name=config.manifest_name)
+    articles = read_inputs(args, config)
     candidates = candidates_from_articles(articles, {row.key for row in known})
     ranked = rank_candidates(candidates, model, labelled_texts=[row.sentence for row in known], limit=args.n,
                              diversity_weight=config.diversity_weight)

@@ -17,6 +17,8 @@ def register(subparsers) -> None:
                         help="directory to write the model into (default: %(default)s/)")
     parser.add_argument("--select", action="store_true",
                         help="choose TF-IDF/LR settings by nested grouped CV first (recorded in the card)")
+    parser.add_argument("--artifact-format", choices=("joblib", "skops"), default="joblib",
+                        help="skops: a model file that loads without unpickling (only trusted types; slower to load)")
     parser.add_argument("--rollback", action="store_true",
                         help="put back the model kept in previous/ (the current one takes its place)")
     parser.set_defaults(run=run)
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import DEFAULT_CONFIG
     from ..labels import find_label_files
     from ..model_store import train_and_save
-    from ..persistence import PREVIOUS
+    from ..persistence import PREVIOUS, artifact_name
 
     model_dir = args.model
     if args.rollback:
@@ -36,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     for note in label_notes(args.labels):
         say(note)
     find_label_files(args.labels)  # a missing path is reported before any work
-    model, cv = train_and_save(args.labels, model_dir, DEFAULT_CONFIG, select=args.select, on_step=say)
+    model, cv = train_and_save(args.labels, model_dir, DEFAULT_CONFIG, select=args.select, on_step=say,
+                               artifact_format=args.artifact_format)
     selection = model.card.extra.get("selection")
     if selection:
         print(f"nested grouped CV of the selection procedure: macro-F1 {selection['nested_macro_f1']:.3f}; "
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for line in describe_change(previous, card) if previous else []:
         print(line)
-    say(f"wrote {model_dir}/framing.joblib and {model_dir}/card.json")
+    say(f"wrote {model_dir}/{artifact_name(card)} and {model_dir}/card.json")
     if previous:
         say(f"the previous model is in {model_dir}/{PREVIOUS}/; put it back with: "
             f"framelens train --rollback --model {model_dir}")
