@@ -61,7 +61,7 @@ def bare_loop(corpus: Path, model_dir: Path) -> int:
 
     texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8")]
     start = time.perf_counter()
-    tokenizer = PunktSentenceTokenizer(load_parameters()[0])
+    tokenizer = PunktSentenceTokenizer(load_parameters())
     pipeline = joblib.load(model_dir / "framing.joblib")
     batch, total = [], 0
     for text in texts:
