@@ -232,7 +232,7 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
                                initializer=_start_worker, initargs=(_worker_source(model), os.getpid()))
     local_model = None
     # Per chunk, in input order: (articles, Future) or (articles, output computed here).
-    queue: deque[tuple[list[Article], object]] = deque()
+    queue: deque[tuple[list[Article], Future | _TaskOutput]] = deque()
 
     def in_flight() -> int:
         return sum(1 for _, item in queue if isinstance(item, Future) and not item.done())

@@ -1,4 +1,5 @@
 """Engines: local processes and Dask give the same output as one process; interruption keeps whole articles."""
+import io
 import json
 import sys
 from collections import Counter
@@ -6,14 +7,16 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from tqdm import tqdm
 
+from framelens import read_corpus
 from framelens.cli import main
+from framelens.cli.progress import Progress
 from framelens.config import Config
 from framelens.engine import ChunkResult, run_chunks, run_predictions
 from framelens.errors import EngineError
 from framelens.persistence import load_model
 from framelens.prediction import predict_articles
-from framelens import read_corpus
 
 
 @pytest.fixture
@@ -122,7 +125,6 @@ def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
     import os
     import signal
     import subprocess
-    import time
 
     psutil = pytest.importorskip("psutil")
     script = tmp_path / "parent.py"
@@ -146,7 +148,7 @@ def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
         assert len(workers) == 2
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        gone, alive = psutil.wait_procs(workers, timeout=60)
+        _, alive = psutil.wait_procs(workers, timeout=60)
         assert alive == []
     finally:
         if parent.poll() is None:
@@ -168,17 +170,18 @@ def test_unknown_engine_is_a_named_error(corpus):
 
 
 def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
-    import framelens.cli.predict as predict_command
+    from framelens.output import PredictionWriter
 
-    real = predict_command.run_predictions
+    real = PredictionWriter.write_article
+    calls = []
 
-    def interrupted(*args, **kwargs):
-        for number, item in enumerate(real(*args, **kwargs)):
-            if number == 3:
-                raise KeyboardInterrupt
-            yield item
+    def interrupted(self, predictions):
+        calls.append(1)
+        if len(calls) == 4:  # Ctrl-C while the fourth article's records are on their way
+            raise KeyboardInterrupt
+        real(self, predictions)
 
-    monkeypatch.setattr(predict_command, "run_predictions", interrupted)
+    monkeypatch.setattr(PredictionWriter, "write_article", interrupted)
     assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "part.jsonl"]) == 130
     assert capsys.readouterr().err.splitlines() == [
         "framelens: interrupted: kept 3 whole articles (81 sentences) in part.jsonl",
@@ -187,3 +190,49 @@ def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
     records = [json.loads(line) for line in Path("part.jsonl").read_text("utf-8").splitlines()]
     assert list(dict.fromkeys(r["article_id"] for r in records)) == ["n0", "n1", "n2"]
     assert len(records) == 23 + 46 + 12  # the whole of each of the first three articles
+
+
+class FakeTerminal(io.StringIO):
+    """stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_counts_bytes_of_the_input_files_on_a_terminal(corpus, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
+    shown = terminal.getvalue()
+    size = tqdm.format_sizeof(corpus.stat().st_size, divisor=1024)
+    assert f"{size}/{size}" in shown and "100%" in shown
+    assert "1,080 sentences classified" in shown
+    assert shown.endswith("framelens: wrote 1080 sentences from 40 articles to p.jsonl\n")
+
+
+def test_progress_follows_the_read_position_in_a_file(corpus):
+    terminal = FakeTerminal()
+    progress = Progress([str(corpus)], stream=terminal)
+    seen = [progress._bar.n for _ in progress.track(read_corpus(corpus))]
+    assert progress.position.total == corpus.stat().st_size
+    assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= corpus.stat().st_size
+    assert progress._bar.n == corpus.stat().st_size
+    progress.close()
+
+
+def test_no_bar_when_quiet_or_not_a_terminal(corpus, monkeypatch, capsys):
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
+    assert capsys.readouterr().err == "framelens: wrote 1080 sentences from 40 articles to p.jsonl\n"
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl", "--quiet"]) == 0
+    assert terminal.getvalue() == ""
+
+
+def test_stdin_gets_an_article_counter_without_a_total(corpus):
+    terminal = FakeTerminal()
+    progress = Progress(["-"], stream=terminal)
+    assert progress.position is None
+    assert len(list(progress.track(read_corpus(corpus)))) == 40
+    progress.close()
+    assert "40 articles" in terminal.getvalue() and "%" not in terminal.getvalue()
