@@ -135,9 +135,9 @@ def labels_needed(result: dict, fraction: float, *, for_good: bool) -> dict[str,
 def report(result: dict, fractions=(1.0, 0.95, 0.9)) -> list[str]:
     """Human-readable summary."""
     lines = [
-        f"{result['n_sentences']} sentences, {result['n_folds']} folds grouped by article "
-        f"(training pools {', '.join(map(str, result['pool_sizes']))}); seed set {result['seed_size']}, "
-        f"step {result['step']}, {result['runs']} runs",
+        (f"{result['n_sentences']} sentences, {result['n_folds']} folds grouped by article "
+         f"(training pools {', '.join(map(str, result['pool_sizes']))}); seed set {result['seed_size']}, "
+         f"step {result['step']}, {result['runs']} runs"),
         f"full-data grouped-CV macro-F1: {result['reference_macro_f1']:.3f}",
         "",
         "labels  active mean ± sd   random mean ± sd",
