@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +35,17 @@ STAGES = [
     ("building Prediction records", "framelens/prediction.py", "predictions_from_proba"),
     ("writing JSONL", "framelens/output.py", "write_article"),
 ]
+
+
+def cold_start(model: str) -> float:
+    """Seconds a fresh process needs before it can classify: imports, argument parser, model, Punkt."""
+    code = ("import time; start = time.perf_counter()\n"
+            "from framelens.cli import build_parser; build_parser()\n"
+            f"from framelens.persistence import load_model; load_model({model!r})\n"
+            "from framelens.sentences import default_splitter; default_splitter()\n"
+            "print(time.perf_counter() - start)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    return float(out.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"framelens predict failed with status {status}")
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     print(f"framelens predict --jobs 1, {args.sentences:,} sentences: {wall:.1f}s under cProfile")
+    print(f"  cold start-up in a fresh process (imports, parser, model, Punkt): {cold_start(args.model):.2f}s "
+          "(the profiled run had most modules imported by the corpus generator already)")
     for label, suffix, function in STAGES:
         seconds = sum(entry[3] for (file, _, name), entry in stats.items()
                       if name == function and file.endswith(suffix))
