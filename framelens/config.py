@@ -62,6 +62,9 @@ class Config:
     max_paragraph_chars: int = 100_000
     # Prediction
     chunk_sentences: int = 2000
+    # Punkt parameters: "shipped" (framelens/data, same split everywhere) or
+    # "installed" (nltk's punkt_tab, only when asked for).
+    splitter: str = "shipped"
     # Articles per task sent to a worker process or Dask worker; tasks in flight
     # per worker are bounded so memory does not grow with the corpus.
     chunk_articles: int = 200

@@ -1,56 +1,66 @@
 """Run prediction over chunks of articles: in this process, on local worker processes, or on Dask.
 
-Every engine yields :class:`~framelens.prediction.ArticlePredictions` in input
-order, so the output of ``jobs=N`` and of Dask is identical to ``jobs=1``.
-Articles are read lazily and at most ``workers × tasks_in_flight_per_worker``
-chunks are in flight, so memory stays bounded whatever the corpus size.
+:func:`run_chunks` is the one engine loop. It cuts the articles into chunks of
+``config.chunk_articles`` consecutive articles, classifies each chunk where it
+runs (this process, a worker process or a Dask worker), optionally calls a
+``summarise`` function on the chunk's predictions there, and yields a
+:class:`ChunkResult` per chunk in input order, whatever the engine. So the
+output of ``jobs=N`` and of Dask is identical to ``jobs=1``.
 
-The model goes to each worker once: as an argument of the worker's start-up
-(local processes) or scattered to every Dask worker; tasks carry only articles.
+Articles are read lazily and at most ``workers × tasks_in_flight_per_worker``
+chunks are in flight, so memory stays bounded whatever the corpus size. Tasks
+carry articles one way and predictions (or only a summary) back: never the
+article texts again, never the model. The model reaches each local worker once,
+as the directory of a saved model (the worker loads the hash-checked artifact)
+or pickled with the worker's start-up; Dask workers get it scattered once.
 """
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
-from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
-from .config import Config
+from .config import DEFAULT_CONFIG, Config
 from .errors import EngineError
-from .prediction import ArticlePredictions, predict_articles
-from .schema import Article
+from .prediction import ArticlePredictions
 
-_WORKER_MODEL = None  # in a worker process: the model, received once when the worker starts
+if TYPE_CHECKING:
+    from .model import FramingModel
+    from .schema import Article, Prediction
+
+# A loaded model, or the directory of a saved one (loaded, hash-checked, where the chunks run).
+ModelSource = Union["FramingModel", str, os.PathLike]
+Summarise = Callable[[list[ArticlePredictions]], object]
+
+_WORKER_MODEL = None  # in a worker process: the model, loaded once when the worker starts
+_PARENT_POLL_SECONDS = 1.0
 
 
 @dataclass
-class OutletAggregates:
-    """Per-outlet counts the report needs, summed over chunks (computed where the chunk ran)."""
+class ChunkResult:
+    """One chunk of consecutive articles, classified.
 
-    articles: Counter = field(default_factory=Counter)
-    sentences: Counter = field(default_factory=Counter)
-    frame_counts: Counter = field(default_factory=Counter)  # (outlet, frame) → sentences
-    probability_sums: Counter = field(default_factory=Counter)  # (outlet, frame) → Σ p
+    ``results`` is empty when the chunk ran with ``keep_predictions=False``;
+    ``summary`` is what ``summarise`` returned for the chunk (``None`` without one).
+    """
 
-    def add(self, other: "OutletAggregates") -> None:
-        """Merge another chunk's aggregates into these."""
-        self.articles.update(other.articles)
-        self.sentences.update(other.sentences)
-        self.frame_counts.update(other.frame_counts)
-        self.probability_sums.update(other.probability_sums)
+    results: list[ArticlePredictions]
+    summary: object | None
+    articles: int
+    sentences: int
 
 
 def default_jobs() -> int:
     """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    from joblib import cpu_count
+
+    return max(cpu_count(), 1)
 
 
 def chunked(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -60,72 +70,150 @@ def chunked(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def aggregate(results: Iterable[ArticlePredictions]) -> OutletAggregates:
-    """Per-outlet counts and probability sums of some predictions."""
-    totals = OutletAggregates()
-    for item in results:
-        outlet = item.article.outlet
-        totals.articles[outlet] += 1
-        totals.sentences[outlet] += len(item.predictions)
-        for prediction in item.predictions:
-            totals.frame_counts[(outlet, prediction.label)] += 1
-            for frame, p in prediction.probabilities.items():
-                totals.probability_sums[(outlet, frame)] += p
-    return totals
-
-
-def run_predictions(
-    model,
+def run_chunks(
+    model: ModelSource,
     articles: Iterable[Article],
     *,
     split: bool = True,
     jobs: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
-    config: Config = Config(),
-    aggregates: OutletAggregates | None = None,
-) -> Iterator[ArticlePredictions]:
-    """Predict every article, in input order, with the chosen engine.
+    config: Config = DEFAULT_CONFIG,
+    summarise: Summarise | None = None,
+    keep_predictions: bool = True,
+) -> Iterator[ChunkResult]:
+    """Classify ``articles`` chunk by chunk with the chosen engine; one :class:`ChunkResult` per chunk, in order.
 
-    ``aggregates``, when given, is filled with per-outlet counts as results arrive
-    (on Dask they are computed on the workers).
+    ``summarise`` must be picklable (a top-level function or a ``functools.partial``
+    of one): it is called as ``summarise(list_of_ArticlePredictions)`` where the
+    chunk ran. With ``keep_predictions=False`` only the summary and the counts
+    come back (``results`` is empty), which is what keeps a report of a huge
+    corpus small.
     """
-    if engine == "dask":
-        results = _run_dask(model, articles, split, scheduler, jobs, config, aggregates)
-    elif engine != "local":
+    if engine not in ("local", "dask"):
         raise EngineError(f"unknown engine '{engine}'; use local or dask")
+    task = _ChunkTask(split, config, summarise, keep_predictions)
+    if engine == "dask":
+        yield from _run_dask(model, articles, task, scheduler, jobs, config)
     elif jobs <= 1:
-        results = predict_articles(model, articles, split=split, chunk_sentences=config.chunk_sentences)
+        loaded = _loaded(model)
+        for chunk in chunked(articles, config.chunk_articles):
+            yield task.result(chunk, task(loaded, chunk))
     else:
-        results = _run_processes(model, articles, split, jobs, config)
-    for item in results:
-        if aggregates is not None and engine != "dask":
-            aggregates.add(aggregate([item]))
-        yield item
+        yield from _run_processes(model, articles, task, jobs, config)
 
 
-def predict_chunk_with_aggregates(model, articles: list[Article], split: bool, chunk_sentences: int):
-    """Dask task: a chunk's predictions and its per-outlet aggregates."""
-    results = list(predict_articles(model, articles, split=split, chunk_sentences=chunk_sentences))
-    return results, aggregate(results)
+def run_predictions(
+    model: ModelSource,
+    articles: Iterable[Article],
+    *,
+    split: bool = True,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    config: Config = DEFAULT_CONFIG,
+) -> Iterator[ArticlePredictions]:
+    """Predict every article, in input order, with the chosen engine (see :func:`run_chunks`)."""
+    for chunk in run_chunks(model, articles, split=split, jobs=jobs, engine=engine, scheduler=scheduler,
+                            config=config):
+        yield from chunk.results
 
 
-def _start_worker(model) -> None:
+# -- what runs where the chunk runs --------------------------------------------------------------
+
+# Sent back per chunk: predictions per article (or None), the summary, articles, sentences.
+_TaskOutput = tuple[list[list["Prediction"]] | None, object, int, int]
+
+
+class _ChunkTask:
+    """Classify one chunk and summarise it; picklable, so it runs the same in any process."""
+
+    def __init__(self, split: bool, config: Config, summarise: Summarise | None, keep_predictions: bool):
+        self.split = split
+        self.chunk_sentences = config.chunk_sentences
+        self.splitter = config.splitter
+        self.summarise = summarise
+        self.keep_predictions = keep_predictions
+
+    def __call__(self, model, chunk: list[Article]) -> _TaskOutput:
+        from .prediction import predict_articles
+        from .sentences import default_splitter
+
+        splitter = default_splitter(self.splitter) if self.split else None
+        results = list(predict_articles(model, chunk, split=self.split, chunk_sentences=self.chunk_sentences,
+                                        splitter=splitter))
+        summary = self.summarise(results) if self.summarise is not None else None
+        sentences = sum(len(item.predictions) for item in results)
+        # The caller still has the articles: only the predictions travel back.
+        predictions = [item.predictions for item in results] if self.keep_predictions else None
+        return predictions, summary, len(chunk), sentences
+
+    @staticmethod
+    def result(chunk: list[Article], output: _TaskOutput) -> ChunkResult:
+        """Join a task's output with the articles it was given."""
+        predictions, summary, articles, sentences = output
+        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions)] if predictions is not None else []
+        return ChunkResult(results, summary, articles, sentences)
+
+
+def _loaded(model: ModelSource) -> FramingModel:
+    if isinstance(model, (str, os.PathLike)):
+        from .persistence import load_model
+
+        return load_model(Path(model))
+    return model
+
+
+def _worker_source(model: ModelSource) -> ModelSource:
+    """What a worker needs to get the model: its directory when it has one (cheaper than pickling it)."""
+    if isinstance(model, (str, os.PathLike)):
+        return model
+    return getattr(model, "source_dir", None) or model
+
+
+def _start_worker(model: ModelSource, parent: int) -> None:
     global _WORKER_MODEL
+    _die_with_parent(parent)
     # The parent decides what an interruption means (keep whole articles); workers
     # just finish their chunk. One BLAS/OpenMP thread each, so N processes use N cores.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
-    _WORKER_MODEL = model
+    _WORKER_MODEL = _loaded(model)
 
 
-def _predict_in_worker(articles: list[Article], split: bool, chunk_sentences: int) -> list[ArticlePredictions]:
-    return list(predict_articles(_WORKER_MODEL, articles, split=split, chunk_sentences=chunk_sentences))
+def _die_with_parent(parent: int) -> None:
+    """Exit when the parent process dies, even by ``kill -9`` (no orphans classifying for minutes)."""
+    try:
+        import ctypes
+
+        # PR_SET_PDEATHSIG (Linux): the kernel sends SIGKILL when the parent goes.
+        armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0
+    except (OSError, AttributeError):  # not Linux
+        armed = False
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+    if armed:
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="framelens-parent-watch", daemon=True).start()
 
 
-def _run_processes(model, articles, split, jobs, config) -> Iterator[ArticlePredictions]:
+def _run_in_worker(task: _ChunkTask, chunk: list[Article]) -> _TaskOutput:
+    return task(_WORKER_MODEL, chunk)
+
+
+# -- engines ------------------------------------------------------------------------------------
+
+
+def _run_processes(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, jobs: int,
+                   config: Config) -> Iterator[ChunkResult]:
     """This process and ``jobs - 1`` worker processes share the chunks; results come back in order.
 
     This process reads, writes and classifies a chunk itself whenever every worker
@@ -133,35 +221,50 @@ def _run_processes(model, articles, split, jobs, config) -> Iterator[ArticlePred
     processes in all (not N workers plus a mostly idle parent): less memory, no
     oversubscribed cores.
     """
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = jobs - 1
     worker_limit = workers * config.tasks_in_flight_per_worker
     # "spawn": workers start clean, whatever threads this process runs (fork is unsafe then).
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(model,))
-    queue: deque = deque()  # per chunk, in input order: a Future, or the list computed here
+                               initializer=_start_worker, initargs=(_worker_source(model), os.getpid()))
+    local_model = None
+    # Per chunk, in input order: (articles, Future) or (articles, output computed here).
+    queue: deque[tuple[list[Article], Future | _TaskOutput]] = deque()
+
+    def in_flight() -> int:
+        return sum(1 for _, item in queue if isinstance(item, Future) and not item.done())
+
+    def ready() -> bool:
+        return bool(queue) and (not isinstance(queue[0][1], Future) or queue[0][1].done())
+
+    def pop() -> ChunkResult:
+        chunk, item = queue.popleft()
+        return task.result(chunk, item.result() if isinstance(item, Future) else item)
+
     try:
         for chunk in chunked(articles, config.chunk_articles):
-            if sum(1 for item in queue if isinstance(item, Future) and not item.done()) < worker_limit:
-                queue.append(pool.submit(_predict_in_worker, chunk, split, config.chunk_sentences))
+            if in_flight() < worker_limit:
+                queue.append((chunk, pool.submit(_run_in_worker, task, chunk)))
             else:
-                queue.append(list(predict_articles(model, chunk, split=split, chunk_sentences=config.chunk_sentences)))
+                if local_model is None:
+                    local_model = _loaded(model)
+                queue.append((chunk, task(local_model, chunk)))
             # Hand on what is ready at the front; wait for it only when too much has piled up.
-            while queue and (not isinstance(queue[0], Future) or queue[0].done()
-                             or len(queue) > worker_limit + config.tasks_in_flight_per_worker):
-                yield from _chunk_result(queue.popleft())
+            while ready() or len(queue) > worker_limit + config.tasks_in_flight_per_worker:
+                yield pop()
         while queue:
-            yield from _chunk_result(queue.popleft())
+            yield pop()
     except BrokenProcessPool:
         raise EngineError(f"a worker process died (out of memory?); try fewer --jobs (now {jobs})") from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _chunk_result(item) -> list[ArticlePredictions]:
-    return item.result() if isinstance(item, Future) else item
-
-
-def _run_dask(model, articles, split, scheduler, jobs, config, aggregates) -> Iterator[ArticlePredictions]:
+def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, scheduler: str | None,
+              jobs: int, config: Config) -> Iterator[ChunkResult]:
     """Chunks go to a Dask cluster as tasks, at most ``tasks_in_flight_per_worker`` per worker.
 
     Articles are read here and shipped with their task, so the workers of a remote
@@ -184,25 +287,19 @@ def _run_dask(model, articles, split, scheduler, jobs, config, aggregates) -> It
         client = Client(cluster)
     try:
         # The model goes to every worker once; each task names the scattered copy.
-        scattered = client.scatter(model, broadcast=True, hash=False)
+        scattered = client.scatter(_loaded(model), broadcast=True, hash=False)
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         limit = workers * config.tasks_in_flight_per_worker
         pending: deque = deque()
         for chunk in chunked(articles, config.chunk_articles):
-            pending.append(client.submit(predict_chunk_with_aggregates, scattered, chunk, split,
-                                         config.chunk_sentences, pure=False))
+            pending.append((chunk, client.submit(task, scattered, chunk, pure=False)))
             if len(pending) >= limit:
-                yield from _collect(pending.popleft(), aggregates)
+                chunk, future = pending.popleft()
+                yield task.result(chunk, future.result())
         while pending:
-            yield from _collect(pending.popleft(), aggregates)
+            chunk, future = pending.popleft()
+            yield task.result(chunk, future.result())
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def _collect(future, aggregates) -> list[ArticlePredictions]:
-    results, chunk_totals = future.result()
-    if aggregates is not None:
-        aggregates.add(chunk_totals)
-    return results

@@ -41,6 +41,10 @@ class ModelVersionError(ModelError):
     """The model was written by another scikit-learn version."""
 
 
+class SplitterError(FramelensError):
+    """The requested sentence-splitter parameters are unknown or not installed."""
+
+
 class OutputError(FramelensError):
     """An output path cannot be written."""
 

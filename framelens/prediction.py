@@ -1,13 +1,15 @@
 """Turn articles into per-sentence predictions, in input order and in chunks."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .schema import Article, Prediction, Sentence
 from .sentences import SentenceSplitter, article_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,22 @@
 """Engines: local processes and Dask give the same output as one process; interruption keeps whole articles."""
+import io
 import json
 import sys
+from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
+from tqdm import tqdm
 
+from framelens import read_corpus
 from framelens.cli import main
+from framelens.cli.progress import Progress
 from framelens.config import Config
-from framelens.engine import OutletAggregates, aggregate, run_predictions
+from framelens.engine import ChunkResult, run_chunks, run_predictions
 from framelens.errors import EngineError
 from framelens.persistence import load_model
 from framelens.prediction import predict_articles
-from framelens import read_corpus
 
 
 @pytest.fixture
@@ -44,20 +49,110 @@ def test_small_chunks_across_processes_keep_input_order(corpus):
     assert got == expected
 
 
-def test_dask_engine_matches_local_and_aggregates(corpus):
+def labels_per_outlet(results, *, prefix=""):
+    """A trivial chunk summary: (outlet, frame) -> sentences, tagged with the pid that computed it."""
+    import os
+
+    counts = Counter((f"{prefix}{item.article.outlet}", p.label) for item in results for p in item.predictions)
+    return os.getpid(), counts
+
+
+OUTLET_ARTICLES = {"Sky News": 8, "Observer Diplomat": 8, "Unattributed (002)": 8, "Unattributed (003)": 8,
+                   "EU Global": 8}
+
+
+def _summaries(model, articles, **options):
+    chunks = list(run_chunks(model, articles, config=Config(chunk_articles=7), summarise=labels_per_outlet,
+                             **options))
+    return chunks, [summary for _, summary in (chunk.summary for chunk in chunks)]
+
+
+def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus):
+    import os
+
     pytest.importorskip("distributed")
     model = load_model("m")
     articles = list(read_corpus(corpus))
-    config = Config(chunk_articles=7)
-    local = list(run_predictions(model, articles, config=config))
-    totals = OutletAggregates()
-    on_dask = list(run_predictions(model, articles, engine="dask", jobs=2, config=config, aggregates=totals))
-    assert [i.predictions for i in on_dask] == [i.predictions for i in local]
-    expected = aggregate(local)
-    assert totals.articles == expected.articles == {"Sky News": 8, "Observer Diplomat": 8, "Unattributed (002)": 8,
-                                                    "Unattributed (003)": 8, "EU Global": 8}
-    assert totals.frame_counts == expected.frame_counts
-    assert sum(totals.sentences.values()) == 40 * 27
+    one, one_summaries = _summaries(model, articles)
+    two, two_summaries = _summaries(model, articles, jobs=2)
+    dask, dask_summaries = _summaries(model, articles, engine="dask", jobs=2)
+    assert [(c.articles, c.sentences) for c in one] == [(7, 204), (7, 168), (7, 191), (7, 193), (7, 189), (5, 135)]
+    assert one_summaries == two_summaries == dask_summaries
+    total = sum(one_summaries, Counter())
+    assert sum(total.values()) == 40 * 27
+    assert {outlet for outlet, _ in total} == set(OUTLET_ARTICLES)
+    # Each summary was computed where its chunk ran: some in a worker process, all of Dask's elsewhere.
+    assert {pid for pid, _ in (c.summary for c in one)} == {os.getpid()}
+    assert {pid for pid, _ in (c.summary for c in two)} - {os.getpid()}
+    assert os.getpid() not in {pid for pid, _ in (c.summary for c in dask)}
+    # And the results themselves are the same, article by article, in input order.
+    assert [i.predictions for c in two for i in c.results] == [i.predictions for c in one for i in c.results]
+    assert [i.article for c in dask for i in c.results] == articles
+
+
+def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus):
+    model = load_model("m")
+    articles = list(read_corpus(corpus))[:9]
+    chunks = list(run_chunks(model, articles, jobs=2, config=Config(chunk_articles=4),
+                             summarise=partial(labels_per_outlet, prefix="outlet:")))
+    assert [c.articles for c in chunks] == [4, 4, 1]
+    assert all(outlet.startswith("outlet:") for c in chunks for outlet, _ in c.summary[1])
+    assert [sum(c.summary[1].values()) for c in chunks] == [c.sentences for c in chunks] == [
+        sum(len(i.predictions) for i in c.results) for c in chunks]
+
+
+@pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
+def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options):
+    if options.get("engine") == "dask":
+        pytest.importorskip("distributed")
+    chunks = list(run_chunks(load_model("m"), list(read_corpus(corpus)), config=Config(chunk_articles=16),
+                             summarise=labels_per_outlet, keep_predictions=False, **options))
+    assert all(isinstance(c, ChunkResult) and c.results == [] for c in chunks)
+    assert [(c.articles, c.sentences) for c in chunks] == [(16, 428), (16, 451), (8, 201)]
+    assert sum(sum(c.summary[1].values()) for c in chunks) == 40 * 27
+
+
+def test_a_model_directory_is_loaded_where_the_chunks_run(corpus):
+    articles = list(read_corpus(corpus))
+    expected = [i.predictions for i in run_predictions(load_model("m"), articles)]
+    for jobs in (1, 2):
+        got = [i.predictions for i in run_predictions("m", articles, jobs=jobs, config=Config(chunk_articles=5))]
+        assert got == expected
+
+
+def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
+    """kill -9 of a parent that runs --jobs 3: its worker processes exit too (within seconds)."""
+    import os
+    import signal
+    import subprocess
+
+    psutil = pytest.importorskip("psutil")
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys\n"
+        "from framelens.config import Config\n"
+        "from framelens.engine import run_chunks\n"
+        "from framelens import read_corpus\n"
+        "if __name__ == '__main__':\n"
+        "    articles = list(read_corpus(['corpus.jsonl'])) * 1000\n"
+        "    for chunk in run_chunks('m', articles, jobs=3, config=Config(chunk_articles=2)):\n"
+        "        print('chunk', flush=True)\n",
+        "utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert parent.stdout.readline() == "chunk\n"
+        workers = [c for c in psutil.Process(parent.pid).children(recursive=True)
+                   if "resource_tracker" not in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        _, alive = psutil.wait_procs(workers, timeout=60)
+        assert alive == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
 
 
 def test_missing_dask_gives_the_install_command(corpus, monkeypatch, capsys):
@@ -75,17 +170,18 @@ def test_unknown_engine_is_a_named_error(corpus):
 
 
 def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
-    import framelens.engine as engine  # the predict command imports run_predictions from here when it runs
+    from framelens.output import PredictionWriter
 
-    real = engine.run_predictions
+    real = PredictionWriter.write_article
+    calls = []
 
-    def interrupted(*args, **kwargs):
-        for number, item in enumerate(real(*args, **kwargs)):
-            if number == 3:
-                raise KeyboardInterrupt
-            yield item
+    def interrupted(self, predictions):
+        calls.append(1)
+        if len(calls) == 4:  # Ctrl-C while the fourth article's records are on their way
+            raise KeyboardInterrupt
+        real(self, predictions)
 
-    monkeypatch.setattr(engine, "run_predictions", interrupted)
+    monkeypatch.setattr(PredictionWriter, "write_article", interrupted)
     assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "part.jsonl"]) == 130
     assert capsys.readouterr().err.splitlines() == [
         "framelens: interrupted: kept 3 whole articles (81 sentences) in part.jsonl",
@@ -94,3 +190,49 @@ def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
     records = [json.loads(line) for line in Path("part.jsonl").read_text("utf-8").splitlines()]
     assert list(dict.fromkeys(r["article_id"] for r in records)) == ["n0", "n1", "n2"]
     assert len(records) == 23 + 46 + 12  # the whole of each of the first three articles
+
+
+class FakeTerminal(io.StringIO):
+    """stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_counts_bytes_of_the_input_files_on_a_terminal(corpus, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
+    shown = terminal.getvalue()
+    size = tqdm.format_sizeof(corpus.stat().st_size, divisor=1024)
+    assert f"{size}/{size}" in shown and "100%" in shown
+    assert "1,080 sentences classified" in shown
+    assert shown.endswith("framelens: wrote 1080 sentences from 40 articles to p.jsonl\n")
+
+
+def test_progress_follows_the_read_position_in_a_file(corpus):
+    terminal = FakeTerminal()
+    progress = Progress([str(corpus)], stream=terminal)
+    seen = [progress._bar.n for _ in progress.track(read_corpus(corpus))]
+    assert progress.position.total == corpus.stat().st_size
+    assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= corpus.stat().st_size
+    assert progress._bar.n == corpus.stat().st_size
+    progress.close()
+
+
+def test_no_bar_when_quiet_or_not_a_terminal(corpus, monkeypatch, capsys):
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
+    assert capsys.readouterr().err == "framelens: wrote 1080 sentences from 40 articles to p.jsonl\n"
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl", "--quiet"]) == 0
+    assert terminal.getvalue() == ""
+
+
+def test_stdin_gets_an_article_counter_without_a_total(corpus):
+    terminal = FakeTerminal()
+    progress = Progress(["-"], stream=terminal)
+    assert progress.position is None
+    assert len(list(progress.track(read_corpus(corpus)))) == 40
+    progress.close()
+    assert "40 articles" in terminal.getvalue() and "%" not in terminal.getvalue()

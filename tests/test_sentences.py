@@ -1,7 +1,13 @@
 """Sentence splitting: nltk Punkt with the shipped parameters, no download."""
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
 import pytest
 
+import framelens
 from framelens import split_sentences
+from framelens.errors import SplitterError
 from framelens.sentences import (
     SentenceSplitter,
     learn_parameters,
@@ -9,6 +15,7 @@ from framelens.sentences import (
     parameters_from_dict,
     parameters_to_dict,
     shipped_abbreviations,
+    splitter_origin,
     text_blocks,
 )
 
@@ -81,22 +88,77 @@ def test_hard_wrapped_lines_are_joined():
     assert split_sentences(text) == ["Russia and Iran signed a treaty that runs for twenty years.", "It has 47 articles."]
 
 
-def test_shipped_parameters_are_used_without_nltk_data(monkeypatch):
-    monkeypatch.setattr("framelens.sentences.installed_punkt_tab", lambda language="english": None)
-    params, origin = load_parameters()
-    assert origin == "shipped"
-    assert {"u.s", "u.k", "jan", "mr", "gen", "no"} <= params.abbrev_types
-
-
-def test_installed_punkt_tab_is_preferred_and_gets_the_abbreviations(monkeypatch):
+def _fake_punkt_tab(monkeypatch, abbreviations=("xyz",)):
     from nltk.tokenize.punkt import PunktParameters
 
     installed = PunktParameters()
-    installed.abbrev_types = {"xyz"}
+    installed.abbrev_types = set(abbreviations)
     monkeypatch.setattr("framelens.sentences.installed_punkt_tab", lambda language="english": installed)
-    params, origin = load_parameters()
-    assert origin == "punkt_tab"
+
+
+def test_shipped_parameters_are_the_default_even_when_punkt_tab_is_installed(monkeypatch):
+    _fake_punkt_tab(monkeypatch)
+    params = load_parameters()
+    assert {"u.s", "u.k", "jan", "mr", "gen", "no"} <= params.abbrev_types
+    assert "xyz" not in params.abbrev_types
+    assert SentenceSplitter().origin == "shipped"
+
+
+def test_installed_punkt_tab_only_on_request_and_gets_the_abbreviations(monkeypatch):
+    _fake_punkt_tab(monkeypatch)
+    params = load_parameters("installed")
     assert "xyz" in params.abbrev_types and "u.s" in params.abbrev_types
+    assert SentenceSplitter(source="installed").origin == "installed"
+
+
+def test_requesting_a_missing_punkt_tab_is_a_named_error(monkeypatch):
+    monkeypatch.setattr("framelens.sentences.installed_punkt_tab", lambda language="english": None)
+    monkeypatch.setattr("framelens.sentences.installed_punkt_tab_dir", lambda language="english": None)
+    message = ("nltk punkt_tab (english) is not installed; run: python -m nltk.downloader punkt_tab, "
+               "or use the shipped splitter parameters (splitter='shipped')")
+    with pytest.raises(SplitterError) as error:
+        load_parameters("installed")
+    assert str(error.value) == message
+    with pytest.raises(SplitterError) as error:
+        splitter_origin("installed")
+    assert str(error.value) == message
+
+
+def test_unknown_parameter_source_is_a_named_error():
+    with pytest.raises(SplitterError) as error:
+        load_parameters("downloaded")
+    assert str(error.value) == "unknown splitter parameters 'downloaded'; use one of: shipped, installed"
+
+
+def _digest(*contents: bytes) -> str:
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def test_splitter_origin_names_the_shipped_files_by_hash():
+    data = Path(framelens.__file__).parent / "data"
+    origin = splitter_origin()
+    assert origin == {
+        "splitter": "punkt",
+        "parameters": "shipped",
+        "sha256": _digest((data / "punkt_params.json").read_bytes(), (data / "abbreviations.txt").read_bytes()),
+        "nltk": importlib.metadata.version("nltk"),
+    }
+
+
+def test_splitter_origin_of_an_installed_punkt_tab_hashes_its_files(monkeypatch, tmp_path):
+    tab = tmp_path / "punkt_tab" / "english"
+    tab.mkdir(parents=True)
+    (tab / "abbrev_types.txt").write_text("xyz\n", "utf-8")
+    (tab / "sent_starters.txt").write_text("however\n", "utf-8")
+    monkeypatch.setattr("framelens.sentences.installed_punkt_tab_dir", lambda language="english": tab)
+    data = Path(framelens.__file__).parent / "data"
+    origin = splitter_origin("installed")
+    assert origin["parameters"] == "installed"
+    assert origin["sha256"] == _digest(b"xyz\n", b"however\n", (data / "abbreviations.txt").read_bytes())
+    assert origin["sha256"] != splitter_origin()["sha256"]
 
 
 def test_trainer_parameters_round_trip_through_json():

@@ -33,15 +33,16 @@ def run(args: argparse.Namespace) -> int:
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
-    from ..report.build import ReportBuilder, summariser
-    from .progress import chunk_progress
     from ..engine import run_chunks
+    from ..report.build import ReportBuilder, summariser
+    from .progress import Progress
 
     config = input_config(args)
     check_not_input(args.out, args.inputs)
     check_not_input(args.report, args.inputs)
     model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
-    articles = read_inputs(args, config)
+    progress = Progress(args.inputs, enabled=not args.quiet, manifest_name=config.manifest_name)
+    articles = progress.track(read_inputs(args, config))
     # With --report and no --out, the per-sentence records are not also dumped on stdout.
     writer = None
     if args.out or not args.report:
@@ -51,13 +52,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, summarise=summarise)
-        for chunk in chunk_progress(chunks, args.inputs, enabled=not args.quiet):
+        for chunk in chunks:
             for item in chunk.results:
                 if writer is not None:
                     writer.write_article(item.predictions)
             if builder is not None:
                 builder.add(chunk.results, chunk.summary)
+            progress.classified(chunk.sentences)
     except KeyboardInterrupt:
+        progress.close()
         if builder is not None:
             builder.abort()
         if writer is None:
@@ -67,11 +70,13 @@ def run(args: argparse.Namespace) -> int:
             say(f"interrupted: kept {writer.articles} whole articles ({writer.records} sentences) in {args.out}")
         raise
     except BaseException:
+        progress.close()
         if writer is not None:
             writer.abort()
         if builder is not None:
             builder.abort()
         raise
+    progress.close()
     if writer is not None:
         writer.finish()
     if args.out and not args.quiet:

@@ -68,10 +68,11 @@ def run(args: argparse.Namespace) -> int:
     from ..model_store import obtain_model
     from ..output import read_predictions
     from ..report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summariser
-    from .progress import chunk_progress
+    from .progress import Progress
 
     config = input_config(args)
     check_not_input(args.out, args.inputs)
+    progress = Progress(args.inputs, enabled=not args.quiet, manifest_name=config.manifest_name)
     if len(args.inputs) == 1 and is_predictions_file(args.inputs[0]):
         frames, predictions = prediction_frames(read_predictions(args.inputs[0]))
         try:
@@ -83,15 +84,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
-        chunks = run_chunks(model, read_inputs(args, config), jobs=jobs(args), config=config,
+        chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), config=config,
                             summarise=summariser(frames, args.phrase, config))
     builder = ReportBuilder(args.out, frames, args.phrase, config)
     try:
-        for chunk in chunk_progress(chunks, args.inputs, enabled=not args.quiet):
+        for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
+            progress.classified(sum(len(item.predictions) for item in chunk.results))
     except BaseException:
+        progress.close()
         builder.abort()
         raise
+    progress.close()
     tables = builder.finish(model, report_context(args, model))
     say_report_written(tables.report, args.out)
     return 0
