@@ -249,15 +249,19 @@ def check_not_input(out_path: str | Path | None, input_paths: Iterable[str | Pat
             raise OutputError(f"{out_path}: is inside input directory {raw}; write the output elsewhere")
 
 
-_NOT_SAFE = re.compile(r"[^A-Za-z0-9]+")
+_NOT_SAFE = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str, index: int) -> str:
-    """A safe file-name component for ``text``: ASCII letters, digits and ``-`` (max 40), then ``-index``.
+    """A safe file-name component for ``text``: lower-case ASCII letters, digits and ``-`` (max 40), then ``-index``.
 
-    The index keeps names distinct when two texts slug alike (``pro/anti`` and ``pro-anti``).
+    Accents are folded (``Ñandú`` → ``nandu``); the index keeps names distinct when two
+    texts slug alike (``pro/anti`` and ``pro-anti``).
     """
-    base = _NOT_SAFE.sub("-", text).strip("-")[:40].strip("-") or "x"
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    base = _NOT_SAFE.sub("-", folded).strip("-")[:40].strip("-") or "x"
     return f"{base}-{index}"
 
 

@@ -95,20 +95,6 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
     return result
 
 
-def mpl_safe(text: str) -> str:
-    """``text`` for a matplotlib label: every ``$`` escaped, so outlet or label names never reach mathtext."""
-    return str(text).replace("$", r"\$")
-
-
-def png_bytes(draw: Callable, *args, size: tuple[float, float] = (8, 4), **kwargs) -> bytes:
-    """Draw on a new figure's axes and return it as PNG bytes (no timestamps, so bytes are stable)."""
-    figure = new_figure(size)
-    ax = figure.add_subplot()
-    draw(ax, *args, **kwargs)
-    figure.tight_layout()
-    return figure_bytes(figure, "png")
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -347,14 +333,10 @@ def reliability_png(before, after, temperature: float) -> bytes:
 
 
 def _evaluation_figure(size: tuple[float, float]):
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=size, dpi=110)
+    figure = new_figure(size)
     return figure, figure.subplots()
 
 
 def _png(figure) -> bytes:
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})  # no timestamps: stable bytes
-    return buffer.getvalue()
+    return figure_bytes(figure, "png")

@@ -18,6 +18,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import __version__
 from .calibration import calibrate
+from .sentences import splitter_origin
 from .config import DEFAULT_CONFIG, Config, ModelSettings
 from .cv import (
     OutOfFold,
@@ -210,6 +211,8 @@ def fit(
     )
     if label_set.codebook is not None:  # the report and the labelling screen show its definitions
         card.extra["codebook"] = label_set.codebook.as_dict()
+    # Which sentence splitter predictions with this model use (the report repeats it).
+    card.extra["splitter"] = splitter_origin(config.splitter)
     return FramingModel(pipeline, card)
 
 

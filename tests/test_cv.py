@@ -187,8 +187,12 @@ def test_calibration_summary_and_binary_logits():
     after = softmax(logits, summary["temperature"])
     # article x: mean p(a) after scaling minus 2/2 labelled a; article y: mean p(a) minus 0/2
     errors = [after[:2, 0].mean() - 1, after[2:, 0].mean() - 0]
+    # independent draws would give a variance of Σp(1−p)/n² per article; the rest is systematic
+    draws = [np.sum(after[:2, 0] * (1 - after[:2, 0])) / 4, np.sum(after[2:, 0] * (1 - after[2:, 0])) / 4]
+    systematic = np.sqrt(max(0.0, np.mean(np.square(errors)) - np.mean(draws)))
     assert summary["share_error"]["a"] == {"articles": 2, "mean": round(float(np.mean(errors)), 4),
-                                           "rmse": round(float(np.sqrt(np.mean(np.square(errors)))), 4)}
+                                           "rmse": round(float(np.sqrt(np.mean(np.square(errors)))), 4),
+                                           "systematic_sd": round(float(systematic), 4)}
     assert summary["log_loss"]["after"] <= summary["log_loss"]["before"]
     # a binary model's single decision d is the logit pair (0, d): softmax is the logistic sigmoid
     d = np.array([-1.0, 0.5])

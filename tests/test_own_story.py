@@ -153,22 +153,24 @@ def test_own_story_end_to_end(project, monkeypatch, capsys):
 
     assert main(["evaluate", "labels/", "--out", "evaluation", "--no-curve"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "scheme                 macro-F1 [95% CI]      majority  lexicon  Brier"
+    assert out[0] == "scheme                 macro-F1 [95% CI]      majority  lexicon   Brier T=1 → T  log-loss T=1 → T"
     baselines = json.loads(Path("evaluation/evaluation.json").read_text("utf-8"))["schemes"][0]["baselines"]
     assert sorted(baselines) == ["lexicon", "majority"]
 
     assert main(["report", "articles", "--out", "report", "--jobs", "1"]) == 0
     report = json.loads(Path("report/report.json").read_text("utf-8"))
     assert report["frames"] == ["anti-tariff", "neutral", "pro-tariff"]
-    assert {f["name"]: f["colour"] for f in report["codebook"]["frames"]} == {
-        "pro-tariff": "#0072B2", "anti-tariff": "#D55E00", "neutral": "#009E73"}
+    assert {frame: entry["color"] for frame, entry in report["codebook"].items()} == {
+        "anti-tariff": "#D55E00", "neutral": "#009E73", "pro-tariff": "#0072B2"}
+    assert report["codebook"]["pro-tariff"]["definition"] != ""
 
 
 def test_a_codebook_without_signals_has_no_lexicon_features_or_baseline(project, capsys):
     Path("labels/codebook.toml").write_text(
         "".join(f'[[frames]]\nname = "{name}"\n' for name in ("pro-tariff", "anti-tariff", "neutral")), "utf-8")
     assert main(["evaluate", "labels/", "--out", "ev", "--no-curve"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "scheme                 macro-F1 [95% CI]      majority  Brier"
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "scheme                 macro-F1 [95% CI]      majority   Brier T=1 → T  log-loss T=1 → T")
     assert sorted(json.loads(Path("ev/evaluation.json").read_text("utf-8"))["schemes"][0]["baselines"]) == [
         "majority"]
     assert main(["train", "labels/"]) == 0

@@ -1,91 +1,21 @@
-"""The per-outlet report: statistics, files, determinism, bad input, and HTML safety in a real browser."""
+"""The report end to end: predict --report and report, on the seeds and on a dated corpus, files, provenance,
+re-runs, engines, another label set, bad input, and hostile text in a real browser."""
+from __future__ import annotations
+
+import csv
 import json
-import shutil
+import os
+import re
+import stat
 import subprocess
-from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
-from scipy.stats import chi2_contingency
 
-from framelens import stats
 from framelens.cli import main
-from framelens.errors import ReportError
-from framelens.report import ArticleRecord, build_report, group_predictions
-from framelens.schema import Prediction
 
+CHROMIUM = Path("/usr/bin/chromium")
 FRAMES = ["counter-hegemony", "neutral-report", "western-concern"]
-
-
-def _p(article_id, outlet, index, label, text="A sentence.", confidence=0.8):
-    probabilities = {f: (confidence if f == label else round((1 - confidence) / 2, 6)) for f in FRAMES}
-    return Prediction(article_id, outlet, index, text, label, confidence, probabilities)
-
-
-def _articles():
-    rows = {
-        ("a1", "Alpha"): ["western-concern", "western-concern", "neutral-report"],
-        ("a2", "Alpha"): ["western-concern", "neutral-report"],
-        ("b1", "Beta"): ["counter-hegemony", "counter-hegemony", "neutral-report", "neutral-report"],
-    }
-    return [ArticleRecord(aid, outlet, None, [_p(aid, outlet, i, label) for i, label in enumerate(labels)])
-            for (aid, outlet), labels in rows.items()]
-
-
-def test_shares_counts_and_resampling_unit():
-    report = build_report(_articles())
-    alpha, beta = report["outlets"]
-    assert alpha["counts"] == {"counter-hegemony": 0, "neutral-report": 2, "western-concern": 3}
-    assert alpha["shares"]["western-concern"]["share"] == 0.6
-    assert (alpha["articles"], alpha["sentences"], alpha["resampled"]) == (2, 5, "articles")
-    assert beta["resampled"] == "sentences"
-    assert beta["probabilistic_shares"] == {"counter-hegemony": 0.45, "neutral-report": 0.45, "western-concern": 0.1}
-    low, high = alpha["shares"]["western-concern"]["low"], alpha["shares"]["western-concern"]["high"]
-    assert (low, high) == (0.5, 0.6667)  # resampling two articles (2/3 and 1/2): the extremes
-
-
-def test_chi_square_matches_scipy():
-    report = build_report(_articles())
-    expected = chi2_contingency(np.array([[0, 2, 3], [2, 2, 0]]), correction=False)
-    test = report["difference"]["chi_square"]
-    assert test["chi2"] == round(expected[0], 4) and test["dof"] == 2 and test["n"] == 9
-    assert test["cramers_v"] == round((expected[0] / 9) ** 0.5, 4)
-    assert report["difference"]["pairwise"][0]["outlets"] == ["Alpha", "Beta"]
-
-
-def test_adjusted_classify_and_count_inverts_known_confusion():
-    # True shares (0.2, 0.8); with P(pred|true) = [[0.9, 0.1], [0.2, 0.8]] the observed shares are (0.34, 0.66).
-    assert stats.adjusted_shares([0.34, 0.66], [[90, 10], [20, 80]]) == [0.2, 0.8]
-    assert stats.adjusted_shares([0.0, 1.0], [[90, 10], [20, 80]]) == [0.0, 1.0]  # clipped and renormalised
-
-
-def test_holm_and_log_odds():
-    assert stats.holm([0.01, 0.04, 0.03]) == [0.03, 0.06, 0.06]
-    counts = {"A": Counter({"hegemony": 9, "treaty": 5}), "B": Counter({"hegemony": 1, "treaty": 5, "drones": 6})}
-    terms = stats.log_odds_dirichlet(counts, prior_size=10, top=5)
-    assert [t["term"] for t in terms["A"]] == ["hegemony"]
-    assert [t["term"] for t in terms["B"]] == ["drones", "treaty"]  # treaty: 5/12 in B vs 5/14 in A
-    assert terms["B"][0]["z"] > 1.96
-
-
-def test_phrase_counting_is_case_insensitive_and_whole_word():
-    assert stats.phrase_occurrences("Western  hegemony and western hegemonyism; WESTERN HEGEMONY.", "western hegemony") == 2
-    assert stats.per_thousand(3, 500) == 6.0
-
-
-def test_empty_corpus_and_outlet_without_sentences():
-    with pytest.raises(ReportError, match="^no content sentences in the input; nothing to report"):
-        build_report([ArticleRecord("x", "Empty", None, [])])
-    report = build_report(_articles() + [ArticleRecord("c1", "Gamma", None, [])])
-    assert report["notes"] == ["outlet 'Gamma' has no content sentences (only boilerplate or empty text); "
-                               "it is listed but not compared"]
-    assert [r["outlet"] for r in report["outlets"]] == ["Alpha", "Beta"]
-
-
-def test_time_view_says_when_dates_are_missing():
-    report = build_report(_articles())
-    assert report["time"]["message"] == "no article has a date (3 undated), so there is no time view"
 
 
 @pytest.fixture
@@ -95,26 +25,118 @@ def model_dir(tiny_labels, capsys):
     return Path("m")
 
 
+def _without_command(path: str) -> dict:
+    report = json.loads(Path(path).read_text("utf-8"))
+    report["provenance"].pop("command")
+    return report
+
+
 def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_dir, capsys):
     args = ["predict", str(seeds_dir), "--model", "m", "--jobs", "1", "--phrase", "western hegemony"]
     assert main(args + ["--report", "r1"]) == 0
     assert capsys.readouterr().err == (
         "framelens: wrote the report for 135 sentences from 5 articles and 5 outlets to r1/report.html "
-        "(also report.md, report.json, sentences.csv, figures/)\n"
-    )
+        "(also report.md, report.json, articles.csv, outlets.csv, pairwise.csv, sentences.csv, figures/)\n")
     assert main(args + ["--report", "r2"]) == 0
-    assert Path("r1/report.json").read_bytes() == Path("r2/report.json").read_bytes()
-    assert sorted(p.name for p in Path("r1/figures").iterdir()) == ["article_strips.png", "heatmap.png", "shares.png"]
+    assert _without_command("r1/report.json") == _without_command("r2/report.json")
+    assert sorted(p.name for p in Path("r1").iterdir()) == [
+        "articles.csv", "figures", "outlets.csv", "pairwise.csv", "report.html", "report.json", "report.md",
+        "sentences.csv"]
     report = json.loads(Path("r1/report.json").read_text("utf-8"))
     assert [r["outlet"] for r in report["outlets"]] == [
         "Sky News", "Observer Diplomat", "Unattributed (002)", "Unattributed (003)", "EU Global"]
+    for row in report["outlets"]:
+        assert row["few_articles"] is True
+        for frame in FRAMES:
+            cell = row["shares"][frame]
+            assert cell["low"] <= cell["share"] <= cell["high"] and cell["high"] > cell["low"]
     usage = {row["outlet"]: row["count"] for row in report["phrases"][0]["outlets"]}
     assert usage == {"Sky News": 0, "Observer Diplomat": 0, "Unattributed (002)": 0, "Unattributed (003)": 3,
                      "EU Global": 1}
-    assert report["model"]["warnings"][-1] == "'western-concern' has only 4 training sentences (fewer than 20)"
+    assert report["phrases"][0]["kwic_total"] == 4
+    assert report["difference"]["test"] is None
+    assert report["findings"][-2] == ("There is no significance test: an outlet needs at least 3 articles to be "
+                                      "compared with the article as the unit, and 0 outlets have that many.")
+    provenance = report["provenance"]
+    assert provenance["inputs"] == [{"name": str(seeds_dir), "articles": 5}]
+    assert provenance["command"] == f"framelens predict {seeds_dir} --model m --jobs 1 --phrase 'western hegemony' --report r1"
+    assert provenance["model"]["artifact_sha256"] == json.loads(Path("m/card.json").read_text())["artifact_sha256"]
+    assert provenance["model"]["splitter"]["parameters"] == "shipped"
     html = Path("r1/report.html").read_text("utf-8")
-    assert "http://" not in html and "https://" not in html and "<script" not in html
-    assert len(Path("r1/sentences.csv").read_text("utf-8").splitlines()) == 136
+    assert "http://" not in html and "https://" not in html
+    assert [m for m in re.findall(r'<section id="([a-z-]+)"', html)][:3] == ["findings", "contents", "definitions"]
+    with open("r1/sentences.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["article_id", "outlet", "sentence_index", "text", "label", "confidence", *FRAMES, "date"]
+    assert len(rows) == 136
+    with open("r1/outlets.csv", encoding="utf-8", newline="") as handle:
+        outlets = list(csv.DictReader(handle))
+    assert len(outlets) == 15 and list(outlets[0]) == ["outlet", "frame", "share", "low", "high", "articles",
+                                                        "sentences"]
+    with open("r1/articles.csv", encoding="utf-8", newline="") as handle:
+        articles = list(csv.reader(handle))
+    assert articles[0] == ["article_id", "outlet", "date", "sentences", *(f"n_{f}" for f in FRAMES),
+                           *(f"share_{f}" for f in FRAMES)]
+    assert [row[3] for row in articles[1:]] == ["23", "46", "12", "21", "33"]
+
+
+def _dated_corpus(path: Path) -> Path:
+    """Three outlets, four articles each, over January–April 2025 with March missing."""
+    lines = []
+    texts = {
+        "Wire": ["The treaty was signed in Moscow on Friday.", "The agreement runs for 20 years."],
+        "Post": ["Western governments warned the pact could destabilise the region.",
+                 "Critics fear the alliance will fuel escalation in Ukraine."],
+        "Times": ["Putin hailed the deal as a blow to Western hegemony.",
+                  "Moscow says the multipolar world no longer needs Washington."],
+    }
+    for outlet, sentences in texts.items():
+        for i, month in enumerate(["01", "02", "04", "04"]):
+            lines.append(json.dumps({"id": f"{outlet}-{i}", "outlet": outlet, "date": f"2025-{month}-1{i}",
+                                     "text": " ".join(sentences)}))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys):
+    corpus = _dated_corpus(Path("dated.jsonl"))
+    assert main(["report", str(corpus), "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
+    report = json.loads(Path("rep/report.json").read_text("utf-8"))
+    time = report["time"]
+    assert time["granularity"] == "month"
+    assert [p["label"] for p in time["periods"]] == ["2025-01", "2025-02", "2025-03", "2025-04"]
+    assert time["series"]["neutral-report"]["Wire"][2] is None  # March: a gap stays a gap
+    assert time["series"]["neutral-report"]["Wire"][3]["articles"] == 2
+    test = report["difference"]["test"]
+    assert test["outlets"] == ["Wire", "Post", "Times"] and test["articles"] == 12 and test["permutations"] == 1999
+    assert report["difference"]["pairwise_total"] == 3
+    assert 2 <= len(report["findings"]) <= 6
+    assert any(name.startswith("time-") for name in os.listdir("rep/figures"))
+
+
+def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys):
+    corpus = _dated_corpus(Path("dated.jsonl"))
+    base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony"]
+    assert main(base + ["--out", "one", "--jobs", "1"]) == 0
+    assert main(base + ["--out", "two", "--jobs", "2"]) == 0
+    assert _without_command("one/report.json") == _without_command("two/report.json")
+    assert Path("one/sentences.csv").read_bytes() == Path("two/sentences.csv").read_bytes()
+
+
+def test_rerun_leaves_nothing_stale_and_files_follow_the_umask(model_dir, capsys):
+    corpus = _dated_corpus(Path("dated.jsonl"))
+    assert main(["report", str(corpus), "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
+    Path("rep/figures/stale.png").write_bytes(b"old")
+    previous = os.umask(0o022)
+    try:
+        Path("one.jsonl").write_text(corpus.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+        assert main(["report", "one.jsonl", "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
+    finally:
+        os.umask(previous)
+    names = os.listdir("rep/figures")
+    assert "stale.png" not in names and not any(name.startswith("time-") for name in names)
+    assert stat.S_IMODE(os.stat("rep/report.html").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat("rep").st_mode) == 0o755
 
 
 def test_report_from_a_predictions_file_with_another_label_set(model_dir, capsys):
@@ -127,8 +149,9 @@ def test_report_from_a_predictions_file_with_another_label_set(model_dir, capsys
     report = json.loads(Path("rep/report.json").read_text("utf-8"))
     assert report["notes"][0] == (
         "the predictions use the labels con, pro but the model has counter-hegemony, neutral-report, "
-        "western-concern: model quality, corrected shares, model terms and explanations are left out")
+        "western-concern: model quality, definitions, model terms and explanations are left out")
     assert report["model"] is None and report["outlets"][0]["counts"] == {"con": 1, "pro": 2}
+    assert report["provenance"]["inputs"] == [{"name": "other.jsonl", "articles": 1}]
 
 
 def test_report_of_an_empty_corpus_is_a_one_line_error(model_dir, capsys):
@@ -146,32 +169,39 @@ HOSTILE = (
 )
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
+    if not CHROMIUM.exists():
+        pytest.skip("headless test needs /usr/bin/chromium (CI installs Debian's chromium package)")
+    return subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + fragment],
+        capture_output=True, text=True, timeout=120, check=True).stdout
 
 
-def test_report_html_is_safe_in_a_real_browser(model_dir, tmp_path):
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("no chromium binary on this machine (CI installs Debian's chromium package)")
+def _browser_rows(dom: str) -> list[str]:
+    body = re.search(r'<tbody id="browser-rows">(.*?)</tbody>', dom, re.DOTALL).group(1)
+    return re.findall(r"<tr>(.*?)</tr>", body)
+
+
+def test_report_html_is_safe_and_filters_in_a_real_browser(model_dir, tmp_path, capsys):
     Path("hostile").mkdir()
     Path("hostile/evil.txt").write_text(HOSTILE, "utf-8")
+    corpus = _dated_corpus(Path("hostile/dated.jsonl"))
+    assert corpus.exists()
     assert main(["report", "hostile", "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
     page = Path("rep/report.html").resolve()
     source = page.read_text("utf-8")
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in source
-    # A test-only copy that reports, after load, the title and how many images decoded.
-    probe = tmp_path / "probe.html"
-    probe.write_text(source.replace("default-src 'none'", "default-src 'none'; script-src 'unsafe-inline'").replace(
-        "</body>", "<script>window.addEventListener('load',()=>{const i=[...document.images];"
-        "document.body.setAttribute('data-probe',document.title+'|'+i.length+'|'+"
-        "i.filter(x=>x.complete&&x.naturalWidth>0).length)})</script></body>"), "utf-8")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-             "--virtual-time-budget=5000", "--dump-dom"]
-    dom = subprocess.run([browser, *flags, probe.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert 'data-probe="Framing report|3|3"' in dom  # title untouched, all three figures decoded
-    original = subprocess.run([browser, *flags, page.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert "<title>Framing report</title>" in original and "pwned</title>" not in original
-    assert "<h1>Framing report</h1>" in original
-    assert "javascript:" not in original.replace("&lt;a href=\"javascript:", "")
+    assert "<script>document.title" not in source and "<img src=x" not in source
+    dom = _dump_dom(page, "", tmp_path / "p1")
+    assert "<title>Framing report</title>" in dom and "pwned" not in dom.split("</title>")[0]
+    assert '<img src="x"' not in dom
+    total = len(_browser_rows(dom))
+    assert total == json.loads(Path("rep/report.json").read_text("utf-8"))["browser"]["total"] == 29
+    for section in ("findings", "definitions", "provenance", "browser"):
+        assert f'<section id="{section}"' in dom
+    wire = _dump_dom(page, "#outlet=Wire", tmp_path / "p2")
+    assert len(_browser_rows(wire)) == 8
+    evil = _dump_dom(page, "#outlet=evil&q=pwned", tmp_path / "p3")
+    rows = _browser_rows(evil)
+    assert len(rows) == 3  # the three hostile sentences, shown as text
+    assert sum("&lt;script&gt;document.title='pwned'&lt;/script&gt;" in row for row in rows) == 1

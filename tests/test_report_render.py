@@ -15,7 +15,8 @@ import pytest
 from framelens import plots
 from framelens.errors import ReportError
 from framelens.report import render
-from framelens.report.figures import _slug, figure_plan, make_figures
+from framelens.files import slug
+from framelens.report.figures import figure_plan, make_figures
 from framelens.report.render import (
     SECTIONS,
     json_for_script,
@@ -198,12 +199,12 @@ def test_markdown_has_every_figure_the_html_has(html, markdown):
 
 
 def test_slug_is_ascii_bounded_and_indexed():
-    assert _slug(MATH, 1) == "foo-daily-1"
-    assert _slug(SCRIPT, 2) == "script-alert-1-script-2"
-    assert _slug("Ñandú Noticias", 3) == "nandu-noticias-3"
-    assert _slug("../../etc", 4) == "etc-4"
-    assert _slug("!!!", 5) == "x-5"
-    assert _slug("a" * 100, 6) == "a" * 40 + "-6"
+    assert slug(MATH, 1) == "foo-daily-1"
+    assert slug(SCRIPT, 2) == "script-alert-1-script-2"
+    assert slug("Ñandú Noticias", 3) == "nandu-noticias-3"
+    assert slug("../../etc", 4) == "etc-4"
+    assert slug("!!!", 5) == "x-5"
+    assert slug("a" * 100, 6) == "a" * 40 + "-6"
 
 
 def test_figures_without_time_or_keyness(figures):
@@ -237,10 +238,10 @@ def test_mpl_safe_and_time_gaps():
     assert ys[:2] == [0.1, 0.2] and ys[3] == 0.4 and ys[2] != ys[2]  # NaN between February and April
 
 
-def test_png_bytes_still_draws_evaluation_plots():
-    data = plots.png_bytes(plots.confusion_heatmap, [[3, 1], [0, 4]], ["a", "b"], size=(4, 3))
+def test_evaluation_figures_are_reproducible_pngs():
+    data = plots.confusion_png([[3, 1], [0, 4]], ["a", "b"], "Confusion")
     assert data.startswith(b"\x89PNG")
-    assert data == plots.png_bytes(plots.confusion_heatmap, [[3, 1], [0, 4]], ["a", "b"], size=(4, 3))
+    assert data == plots.confusion_png([[3, 1], [0, 4]], ["a", "b"], "Confusion")
 
 
 def test_html_stays_under_its_limit_by_linking_figures(monkeypatch, figures):

@@ -100,12 +100,14 @@ def test_the_card_keeps_the_calibration_and_predict_proba_uses_it(tiny_labels, c
         "method": "temperature", "temperature": 0.4281,
         "fitted_on": "12 out-of-fold sentences from 3 held-out articles",
         "brier": {"before": 0.6249, "after": 0.5971}, "log_loss": {"before": 1.0419, "after": 1.0151},
-        "share_error": {"counter-hegemony": {"articles": 3, "mean": -0.0131, "rmse": 0.1908},
-                        "neutral-report": {"articles": 3, "mean": 0.0426, "rmse": 0.1751},
-                        "western-concern": {"articles": 3, "mean": -0.0295, "rmse": 0.2052}},
+        "share_error": {"counter-hegemony": {"articles": 3, "mean": -0.0131, "rmse": 0.1908, "systematic_sd": 0.0},
+                        "neutral-report": {"articles": 3, "mean": 0.0426, "rmse": 0.1751, "systematic_sd": 0.0},
+                        "western-concern": {"articles": 3, "mean": -0.0295, "rmse": 0.2052, "systematic_sd": 0.0}},
     }
     model = load_model("m")
-    assert (model.card.calibration, model.temperature, model.card.extra) == (saved, 0.4281, {})
+    assert (model.card.calibration, model.temperature) == (saved, 0.4281)
+    assert sorted(model.card.extra) == ["codebook", "splitter"]
+    assert model.card.extra["splitter"]["parameters"] == "shipped"
     sentences = ["Putin hailed the pact as a blow to Western hegemony.", "The treaty has 47 articles."]
     raw, calibrated = model.raw_predict_proba(sentences), model.predict_proba(sentences)
     logits = model.pipeline.decision_function(sentences)
@@ -113,5 +115,6 @@ def test_the_card_keeps_the_calibration_and_predict_proba_uses_it(tiny_labels, c
     assert calibrated == pytest.approx(softmax(logits / 0.4281))
     assert (calibrated.argmax(axis=1) == raw.argmax(axis=1)).all() and (calibrated.max(axis=1) > raw.max(axis=1)).all()
     assert model.predict_proba([]).shape == (0, 3)
-    without = ModelCard.from_dict({k: v for k, v in card("m/card.json").items() if k != "calibration"})
+    old = {k: v for k, v in card("m/card.json").items() if k not in ("calibration", "extra")}
+    without = ModelCard.from_dict(old)
     assert (without.calibration, without.extra) == (None, {})  # a card written before calibration existed

@@ -203,7 +203,7 @@ def _codebook(card, frames: list[str]) -> dict:
         return {}
     entries = {entry["name"]: entry for entry in codebook.get("frames", [])} if "frames" in codebook else codebook
     return {f: {"definition": entries[f].get("definition", ""), "signals": list(entries[f].get("signals", [])),
-                "color": entries[f].get("color")} for f in frames if f in entries}
+                "color": entries[f].get("colour") or entries[f].get("color")} for f in frames if f in entries}
 
 
 def _method(error_sd: ShareError, frames: list[str], config: Config) -> str:

@@ -6,23 +6,16 @@ built here, never raw outlet or frame names.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from ..files import slug
 
 # Bounds that keep every figure readable and under the size limit whatever the corpus.
 MAX_OUTLETS = 40
 MAX_TIME_OUTLETS = 8
 MAX_STRIP_ROWS = 60
 MAX_KEYNESS_TERMS = 20
-
-
-def _slug(text: str, index: int) -> str:  # replaced by files.slug at merge
-    """ASCII [a-z0-9-] form of ``text``, at most 40 characters, then ``-<index>`` so two labels never collide."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
-    return f"{slug or 'x'}-{index}"
 
 
 @dataclass(frozen=True)
@@ -40,18 +33,18 @@ def figure_plan(report: dict) -> list[FigureSpec]:
     corpus = report["corpus"]["name"]
     if report["outlets"]:
         for i, frame in enumerate(report["frames"], 1):
-            plan.append(FigureSpec(f"shares-{_slug(frame, i)}", "shares",
+            plan.append(FigureSpec(f"shares-{slug(frame, i)}", "shares",
                                    f"{corpus}: share of '{frame}' per outlet, with its interval and n"))
         plan.append(FigureSpec("heatmap", "shares", f"{corpus}: outlet × frame shares with the sentences in each cell"))
     threshold = report["keyness_threshold"]
     for i, (outlet, terms) in enumerate(report["keyness"].items(), 1):
         if any(abs(t["z"]) >= threshold for t in terms):
-            plan.append(FigureSpec(f"keyness-{_slug(outlet, i)}", "wording",
+            plan.append(FigureSpec(f"keyness-{slug(outlet, i)}", "wording",
                                    f"{corpus}: distinctive wording of {outlet} against the other outlets"))
     time = report["time"]
     if len(time["periods"]) >= 2:
         for i, frame in enumerate(report["frames"], 1):
-            plan.append(FigureSpec(f"time-{_slug(frame, i)}", "time",
+            plan.append(FigureSpec(f"time-{slug(frame, i)}", "time",
                                    f"{corpus}: share of '{frame}' per outlet and {time['granularity']}"))
     strips = report["strips"]
     if strips["articles"]:

@@ -12,23 +12,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import ReportError
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value):  # replaced by files.csv_safe at merge
-    """A cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from ..files import csv_safe
 
 
 def _csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_csv_safe(name) for name in header])
+    writer.writerow([csv_safe(name) for name in header])
     for row in rows:
-        writer.writerow(["" if value is None else _csv_safe(value) for value in row])
+        writer.writerow(["" if value is None else csv_safe(value) for value in row])
     return buffer.getvalue()
 
 
@@ -65,7 +57,7 @@ def pairwise_csv(pairwise_rows: Iterable[dict]) -> str:
 def write_report_directory(report: dict, directory: str | Path, *, article_rows: Iterable[dict],
                            pairwise_rows: Iterable[dict]) -> None:
     """Render ``report`` and write every report file into the existing ``directory``."""
-    from ..persistence import atomic_write_bytes, atomic_write_text
+    from ..files import atomic_write_bytes, atomic_write_text
     from .figures import make_figures
     from .render import render_html, render_markdown
 
