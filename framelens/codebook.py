@@ -135,8 +135,10 @@ def read_codebook(path: str | Path) -> Codebook:
         text = path.read_text("utf-8-sig")
     except FileNotFoundError:
         raise CodebookError(f"{path}: no such codebook; write one with: framelens init DIR") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CodebookError(f"{path}: cannot read the codebook ({error}); save it as UTF-8 text") from None
+    except UnicodeDecodeError:
+        raise CodebookError(f"{path}: not valid UTF-8; re-save it as UTF-8") from None
+    except OSError as error:
+        raise CodebookError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
     if path.name == LEGACY_FILE or path.suffix == ".txt":
         names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
         return Codebook.from_names(names, str(path), legacy=True)

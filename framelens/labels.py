@@ -398,14 +398,14 @@ def check_writable(path: str | Path) -> None:
     while not target.exists() and target != target.parent:
         target = target.parent
     if target.exists() and not os.access(target, os.W_OK):
-        raise LabelError(f"{path}: not writable; make it writable or choose another --labels file")
+        raise LabelError(f"{path}: not writable; make it writable or choose another --into file")
     if path.exists():
         check_regular_target(path)
         try:
             with open(path, "a", encoding="utf-8"):
                 pass
         except OSError as error:
-            raise LabelError(f"{path}: not writable ({error.strerror}); make it writable or choose another --labels file") from None
+            raise LabelError(f"{path}: not writable ({error.strerror}); make it writable or choose another --into file") from None
 
 
 @contextlib.contextmanager
@@ -430,7 +430,7 @@ def labels_lock(path: str | Path) -> Iterator[None]:
             continue
         except OSError as error:
             raise LabelError(f"{lock}: cannot create the lock file ({error.strerror}); "
-                             "make the directory writable or choose another --labels file") from None
+                             "make the directory writable or choose another --into file") from None
         with os.fdopen(fd, "w") as handle:
             handle.write(f"{os.getpid()}\n")
         break

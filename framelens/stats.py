@@ -230,9 +230,11 @@ def log_odds_dirichlet(
             alpha = prior_size * count_all / corpus_size
             y_group = group_counts.get(term, 0)
             y_rest = count_all - y_group
-            delta = math.log((y_group + alpha) / (n_group + prior_size - y_group - alpha)) - math.log(
-                (y_rest + alpha) / (n_rest + prior_size - y_rest - alpha)
-            )
+            other_group = n_group + prior_size - y_group - alpha
+            other_rest = n_rest + prior_size - y_rest - alpha
+            if other_group <= 0 or other_rest <= 0:
+                continue  # a term that is the whole vocabulary on one side has no odds to compare
+            delta = math.log((y_group + alpha) / other_group) - math.log((y_rest + alpha) / other_rest)
             z = delta / math.sqrt(1 / (y_group + alpha) + 1 / (y_rest + alpha))
             if z > threshold and y_group > 0:
                 scored.append((z, term, y_group, y_rest))

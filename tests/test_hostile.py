@@ -158,7 +158,8 @@ def test_label_names_never_become_paths_and_outlets_never_reach_mathtext(capsys)
     assert main(["report", "p.jsonl", "--model", "none", "--out", "deep/a/b/c/report"]) == 0
     assert "Traceback" not in capsys.readouterr().err
     figures = sorted(p.name for p in Path("deep/a/b/c/report/figures").iterdir())
-    assert [n for n in figures if n.startswith("time_")] == ["time_pro-anti-1.png", "time_x-ESCAPED-0.png"]
+    assert [n for n in figures if n.startswith("time-")] == [
+        "time-pro-anti-2.png", "time-pro-anti-2.svg", "time-x-escaped-1.png", "time-x-escaped-1.svg"]
     assert [p for p in Path(".").rglob("ESCAPED*")] == []
     assert not any(p.is_dir() for p in Path("deep/a/b/c/report/figures").iterdir())
 
@@ -283,7 +284,7 @@ def test_disk_full_in_report_keeps_the_old_report_whole(model_dir, monkeypatch, 
     before = {p.name: p.read_bytes() for p in Path("rep").iterdir() if p.is_file()}
     disk_full(monkeypatch)
     err = refused(capsys, ["report", "in", "--model", str(model_dir), "--out", "rep", "--quiet"],
-                  "rep/figures/shares.png: cannot write (No space left on device); free space or choose another --out")
+                  "rep/sentences.csv: cannot write (No space left on device); free space or choose another --out")
     assert {p.name: p.read_bytes() for p in Path("rep").iterdir() if p.is_file()} == before
     assert sorted(os.listdir(".")) == ["in", "rep"] and err.count("\n") == 1
 
@@ -302,7 +303,7 @@ def test_disk_full_in_train_keeps_the_old_model(model_dir, monkeypatch, capsys):
 
 def label_argv(model_dir):
     article(Path("in/a.txt"))
-    return ["label", "in", "--labels", "new.csv", "--model", str(model_dir)]
+    return ["label", "in", "--into", "new.csv", "--model", str(model_dir)]
 
 
 def test_second_labelling_session_is_refused(model_dir, monkeypatch, capsys):
@@ -355,7 +356,7 @@ def test_unwritable_labels_file_is_refused_before_the_first_sentence(model_dir, 
     write_labels(Path("new.csv"), [])
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
-    refused(capsys, label_argv(model_dir), "new.csv: not writable; make it writable or choose another --labels file")
+    refused(capsys, label_argv(model_dir), "new.csv: not writable; make it writable or choose another --into file")
     assert capsys.readouterr().out == ""
 
 
@@ -365,7 +366,7 @@ def test_disk_full_while_appending_a_label(model_dir, monkeypatch, capsys):
     monkeypatch.setattr(labels.os, "fsync", lambda fd: (_ for _ in ()).throw(ENOSPC))
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
     refused(capsys, label_argv(model_dir),
-            "new.csv: cannot write (No space left on device); free space or choose another --labels")
+            "new.csv: cannot write (No space left on device); free space or choose another --into")
     assert not Path("new.csv.lock").exists()
 
 
@@ -439,7 +440,7 @@ def test_non_utf8_label_set(capsys):
     labels = write_labels(Path("labels/t.csv"), TINY_ROWS)
     Path("labels/label_set.txt").write_bytes(b"neutral-report\n\xe9t\xe9\n")
     refused(capsys, ["train", str(labels), "--model", "m"],
-            "labels/label_set.txt: not valid UTF-8; re-save it as UTF-8 (one label per line)")
+            "labels/label_set.txt: not valid UTF-8; re-save it as UTF-8")
 
 
 def test_utf16_input(model_dir, capsys):
@@ -472,7 +473,6 @@ def test_unreachable_dask_scheduler(model_dir):
     assert str(caught.value).endswith("); check --scheduler (e.g. tcp://host:8786)")
 
 
-@pytest.mark.skip(reason="needs the parent-death watchdog h4 is adding to engine.py; remove this mark then")
 def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
     import signal
     import time

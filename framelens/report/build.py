@@ -40,7 +40,7 @@ class ReportBuilder:
         self.config = config
         self.collector = ReportCollector(tuple(frames), tuple(phrases), config)
         self._stack = contextlib.ExitStack()
-        self.staging = self._stack.enter_context(atomic_directory(out_dir))
+        self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames)
 
     def add(self, results: Sequence[ArticlePredictions], summary: ReportCollector | None) -> None:
