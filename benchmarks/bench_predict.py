@@ -98,6 +98,11 @@ def bare_loop(corpus: Path, model_dir: Path) -> int:
 
 def tree_rss(root: int) -> int:
     """Resident bytes of a process and all its descendants, from /proc."""
+    return sum(tree_rss_by_process(root).values())
+
+
+def tree_rss_by_process(root: int) -> dict[int, int]:
+    """Resident bytes of a process and of each of its descendants (pid → bytes), from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -112,12 +117,12 @@ def tree_rss(root: int) -> int:
         pid = int(name)
         children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: ppid
         rss[pid] = int(fields[21]) * page  # fields[21]: rss in pages
-    total, stack = 0, [root]
+    tree, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        tree[pid] = rss.get(pid, 0)
         stack.extend(children.get(pid, ()))
-    return total
+    return tree
 
 
 class PeakMemory:

@@ -60,8 +60,9 @@ class Config:
     max_article_chars: int = 1_000_000
     # The sentence splitter never sees a paragraph longer than this; its article is skipped:
     max_paragraph_chars: int = 100_000
-    # Prediction
-    chunk_sentences: int = 2000
+    # Prediction: sentences classified per predict_proba call. 1000 keeps each
+    # process's transient feature matrices ~17 MB smaller than 2000, at no measurable cost.
+    chunk_sentences: int = 1000
     # Punkt parameters: "shipped" (framelens/data, same split everywhere) or
     # "installed" (nltk's punkt_tab, only when asked for).
     splitter: str = "shipped"

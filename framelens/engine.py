@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -180,6 +181,9 @@ def _start_worker(model: ModelSource, parent: int) -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+    # scikit-learn imports pandas when it can (30 MB per process); a worker only
+    # classifies lists of strings, so it runs without it.
+    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
     _WORKER_MODEL = _loaded(model)
 
 
