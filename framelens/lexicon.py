@@ -22,6 +22,19 @@ def compile_signals(signals: Mapping[str, Sequence[str]]) -> dict[str, list[re.P
     return {frame: [_pattern(p) for p in phrases] for frame, phrases in signals.items()}
 
 
+def _any_signal(phrases: Sequence[str]) -> re.Pattern:
+    # One alternation per frame: most sentences match none of a frame's phrases, and one
+    # search says so where dozens would.
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
+
+
+def signal_counts(sentence: str, patterns: Sequence[re.Pattern], any_signal: re.Pattern | None) -> int:
+    """How many of a frame's phrases occur in ``sentence``."""
+    if any_signal is not None and not any_signal.search(sentence):
+        return 0
+    return sum(1 for p in patterns if p.search(sentence))
+
+
 def lexicon_predict(
     sentences: Sequence[str], labels: Sequence[str], signals: Mapping[str, Sequence[str]],
     no_frame: str | None = None,
@@ -54,13 +67,16 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         """Compile the patterns (nothing is learned from the data)."""
         self.frames_ = tuple(self.signals or {})
         self.patterns_ = compile_signals(self.signals or {})
+        self.any_signal_ = {frame: _any_signal(phrases) for frame, phrases in (self.signals or {}).items() if phrases}
         return self
 
     def transform(self, sentences):
         """A sparse matrix: sentences × frames, each cell a signal count / 3."""
         from scipy.sparse import csr_matrix
 
-        rows = [[sum(bool(p.search(s)) for p in self.patterns_[f]) / 3 for f in self.frames_] for s in sentences]
+        any_signal = getattr(self, "any_signal_", {})  # absent in models saved before it existed
+        rows = [[signal_counts(s, self.patterns_[f], any_signal.get(f)) / 3 for f in self.frames_]
+                for s in sentences]
         return csr_matrix(rows, shape=(len(rows), len(self.frames_)))
 
     def get_feature_names_out(self, input_features=None):
