@@ -111,6 +111,10 @@ def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys)
     assert test["outlets"] == ["Wire", "Post", "Times"] and test["articles"] == 12 and test["permutations"] == 1999
     assert report["difference"]["pairwise_total"] == 3
     assert 2 <= len(report["findings"]) <= 6
+    # five of the six distinct sentences are tiny-model training sentences (all but "The agreement runs ...")
+    assert report["findings"][0] == ("Caution: 20 of 24 sentences of this corpus are sentences the model was trained "
+                                     "on, so its shares here largely repeat the hand labels.")
+    assert report["notes"][-1].startswith("20 of 24 sentences (83%) are among the model's training sentences")
     assert any(name.startswith("time-") for name in os.listdir("rep/figures"))
 
 

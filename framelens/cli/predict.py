@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
     from ..engine import run_chunks
-    from ..report.build import ReportBuilder, summariser
+    from ..report.build import ReportBuilder, summariser, training_keys
     from .progress import Progress
 
     config = input_config(args)
@@ -47,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
     writer = None
     if args.out or not args.report:
         writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
-    builder = ReportBuilder(args.report, model.classes, args.phrase, config) if args.report else None
-    summarise = summariser(model.classes, args.phrase, config) if builder else None
+    known = training_keys(model) if args.report else frozenset()
+    builder = ReportBuilder(args.report, model.classes, args.phrase, config, known) if args.report else None
+    summarise = summariser(model.classes, args.phrase, config, known) if builder else None
     try:
         chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, summarise=summarise)

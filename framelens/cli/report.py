@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import read_predictions
-    from ..report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summariser
+    from ..report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summariser, training_keys
     from .progress import Progress
 
     config = input_config(args)
@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
         chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), config=config,
-                            summarise=summariser(frames, args.phrase, config))
-    builder = ReportBuilder(args.out, frames, args.phrase, config)
+                            summarise=summariser(frames, args.phrase, config, training_keys(model)))
+    builder = ReportBuilder(args.out, frames, args.phrase, config, training_keys(model))
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)

@@ -23,22 +23,35 @@ from .collect import ReportCollector, summarise_chunk
 from .data import ReportContext, ReportTables, build_report
 
 
-def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG):
+def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG,
+               training_keys: frozenset[str] = frozenset()):
     """The picklable per-chunk summary function the engines run where each chunk is predicted."""
-    return partial(summarise_chunk, frames=tuple(frames), phrases=tuple(phrases), config=config)
+    return partial(summarise_chunk, frames=tuple(frames), phrases=tuple(phrases), config=config,
+                   training_keys=training_keys)
+
+
+def training_keys(model) -> frozenset[str]:
+    """The model's training sentences (as :func:`~framelens.labels.sentence_key`), from the files its card names."""
+    from ..labels import labelled_rows, sentence_key
+    from ..model_store import recorded_training_files
+
+    if model is None or not getattr(model, "source_dir", None):
+        return frozenset()
+    files = recorded_training_files(Path(model.source_dir))
+    return frozenset(sentence_key(row.sentence) for row in labelled_rows(files))
 
 
 class ReportBuilder:
     """Collects chunks and writes the report directory; nothing replaces ``out_dir`` until :meth:`finish`."""
 
     def __init__(self, out_dir: str | Path, frames: Sequence[str], phrases: Sequence[str] = (),
-                 config: Config = DEFAULT_CONFIG):
+                 config: Config = DEFAULT_CONFIG, known: frozenset[str] = frozenset()):
         from ..files import atomic_directory
         from ..output import PredictionWriter
 
         self.frames = list(frames)
         self.config = config
-        self.collector = ReportCollector(tuple(frames), tuple(phrases), config)
+        self.collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=known)
         self._stack = contextlib.ExitStack()
         self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames)
@@ -48,7 +61,8 @@ class ReportBuilder:
         for item in results:
             self._sentences.write_article(item.predictions)
         if summary is None:
-            summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config)
+            summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config,
+                                      self.collector.training_keys)
         self.collector.merge(summary)
 
     def finish(self, model=None, context: ReportContext = ReportContext()) -> ReportTables:

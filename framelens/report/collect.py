@@ -96,6 +96,10 @@ class ReportCollector:
     kwic: dict[str, list[tuple[int, str, dict]]] = field(default_factory=dict)
     kwic_total: Counter = field(default_factory=Counter)
     sentences_seen: int = 0
+    # Keys (labels.sentence_key) of the model's training sentences, and how many input
+    # sentences are among them: for those the model repeats its labels, it does not predict.
+    training_keys: frozenset[str] = frozenset()
+    sentences_in_training: int = 0
 
     def add(self, article, predictions: Sequence[Prediction]) -> None:
         """Take in one article and its sentence predictions."""
@@ -106,6 +110,10 @@ class ReportCollector:
         position = {frame: i for i, frame in enumerate(self.frames)}
         skip = stop_words()
         outlet_terms = self.terms.setdefault(outlet, Counter())
+        if self.training_keys:
+            from ..labels import sentence_key
+
+            self.sentences_in_training += sum(sentence_key(p.text) in self.training_keys for p in predictions)
         for p in predictions:
             if p.label in position:
                 counts[position[p.label]] += 1
@@ -193,6 +201,7 @@ class ReportCollector:
                 self._push(mine, self.config.kwic_lines, (negated_key, name), lambda held=held: held.item)
         self.kwic_total.update(other.kwic_total)
         self.sentences_seen += other.sentences_seen
+        self.sentences_in_training += other.sentences_in_training
         self.prune()
 
     def prune(self) -> None:
@@ -210,9 +219,9 @@ class ReportCollector:
 
 
 def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[str] = (),
-                    config: Config = DEFAULT_CONFIG) -> ReportCollector:
+                    config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset()) -> ReportCollector:
     """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
-    collector = ReportCollector(tuple(frames), tuple(phrases), config)
+    collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys)
     for item in results:
         collector.add(item.article, item.predictions)
     collector.prune()
