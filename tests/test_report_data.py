@@ -149,8 +149,7 @@ def test_report_data_outlets_tests_phrases_and_time():
     assert alpha["shares"]["western-concern"]["share"] == 0.5667  # (8 × 0.8 + 4 × 0.1) / 12
     assert alpha["shares"]["counter-hegemony"]["high"] > 0
     assert gamma["few_articles"] is True
-    assert gamma["note"] == ("1 article: too few to resample, so the interval covers the classifier's error on this "
-                             "article only, not what else Gamma published; no test uses this outlet")
+    assert gamma["note"] == "1 article: not resampled, so the interval speaks for this article only; no test"
     test = report["difference"]["test"]
     assert test["outlets"] == ["Alpha", "Beta"] and test["articles"] == 8
     assert report["difference"]["note"] == "left out of the tests (fewer than 3 articles): Gamma"

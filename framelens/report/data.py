@@ -151,9 +151,8 @@ def outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], 
     total = int(sentences.sum())
     note = None
     if few:
-        note = (f"{len(summaries)} article{'s' if len(summaries) > 1 else ''}: too few to resample, so the interval "
-                f"covers the classifier's error on {'this article' if len(summaries) == 1 else 'these articles'} "
-                f"only, not what else {outlet} published; no test uses this outlet")
+        note = (f"{len(summaries)} article{'s' if len(summaries) > 1 else ''}: not resampled, so the interval speaks "
+                f"for {'this article' if len(summaries) == 1 else 'these articles'} only; no test")
     return {
         "outlet": outlet,
         "articles": len(summaries),
@@ -222,7 +221,9 @@ def _method(error_sd: ShareError, frames: list[str], config: Config) -> str:
                 f"{error_sd.articles} degrees of freedom" if error_sd.articles else "assumed, not measured")
     return (f"Share = the outlet's mean calibrated probability for the frame over its sentences. The "
             f"{config.interval_level:.0%} interval comes from {config.bootstrap_samples} bootstrap replicates that "
-            f"resample the outlet's articles (outlets with at least {config.min_articles_to_resample} articles), draw "
+            f"resample the outlet's articles (outlets with at least {config.min_articles_to_resample} articles; with "
+            f"fewer, the interval speaks only for the articles there are, not for what else the outlet published, "
+            f"and no test uses the outlet), draw "
             f"every sentence's frame from its calibrated probabilities, and add the classifier's outlet-wide share "
             f"error (sd: {errors}; {measured}).")
 
