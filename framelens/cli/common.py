@@ -96,6 +96,14 @@ def add_labels_argument(parser: argparse.ArgumentParser, *, what: str = "label C
                         help=f"{what} (default: {DEFAULT_LABELS}/)")
 
 
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and ``--scheduler``."""
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local processes, or a Dask cluster (needs the dask extra)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (default: a LocalCluster with --jobs workers)")
+
+
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     """``--jobs N`` (default: every core, decided when the command runs)."""
     parser.add_argument("--jobs", type=int, metavar="N",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from ..output import FORMATS
-from .common import add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .common import add_engine_options, add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
 from .report import add_report_options, report_context, say_report_written
 
 
@@ -21,10 +21,7 @@ def register(subparsers) -> None:
                         help="inputs are already one sentence per line/record: no splitting, no boilerplate filter")
     parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
     add_jobs_option(parser)
-    parser.add_argument("--engine", choices=("local", "dask"), default="local",
-                        help="local processes, or a Dask cluster (needs the dask extra)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address (default: a LocalCluster with --jobs workers)")
+    add_engine_options(parser)
     add_report_options(parser)
     parser.set_defaults(run=run)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .common import add_engine_options, add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
 
 
 def register(subparsers) -> None:
@@ -18,6 +18,10 @@ def register(subparsers) -> None:
     parser.add_argument("--out", metavar="DIR", default="report", help="report directory (default: report/)")
     add_report_options(parser, with_dir=False)
     add_jobs_option(parser)
+    add_engine_options(parser)
+    parser.add_argument("--no-sentences", action="store_true",
+                        help="no sentences.csv: only per-chunk summaries come back from the workers (for archives "
+                             "on a Dask cluster)")
     parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
     parser.set_defaults(run=run)
 
@@ -84,13 +88,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
-        chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), config=config,
+        chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
+                            scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
                             summarise=summariser(frames, args.phrase, config, training_keys(model)))
-    builder = ReportBuilder(args.out, frames, args.phrase, config, training_keys(model))
+    builder = ReportBuilder(args.out, frames, args.phrase, config, training_keys(model),
+                            sentences=not args.no_sentences)
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
-            progress.classified(sum(len(item.predictions) for item in chunk.results))
+            progress.classified(chunk.sentences)
     except BaseException:
         progress.close()
         builder.abort()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..config import DEFAULT_CONFIG, Config
+from ..engine import ChunkResult
 from ..errors import ReportError
 from ..prediction import ArticlePredictions
 from ..schema import Article, Prediction
@@ -45,7 +45,7 @@ class ReportBuilder:
     """Collects chunks and writes the report directory; nothing replaces ``out_dir`` until :meth:`finish`."""
 
     def __init__(self, out_dir: str | Path, frames: Sequence[str], phrases: Sequence[str] = (),
-                 config: Config = DEFAULT_CONFIG, known: frozenset[str] = frozenset()):
+                 config: Config = DEFAULT_CONFIG, known: frozenset[str] = frozenset(), *, sentences: bool = True):
         from ..files import atomic_directory
         from ..output import PredictionWriter
 
@@ -54,11 +54,12 @@ class ReportBuilder:
         self.collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=known)
         self._stack = contextlib.ExitStack()
         self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
-        self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames)
+        # sentences.csv needs every record back from the workers; without it only summaries travel.
+        self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames) if sentences else None
 
     def add(self, results: Sequence[ArticlePredictions], summary: ReportCollector | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
-        for item in results:
+        for item in results if self._sentences is not None else ():
             self._sentences.write_article(item.predictions)
         if summary is None:
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config,
@@ -70,7 +71,8 @@ class ReportBuilder:
         from .write import write_report_directory
 
         try:
-            self._sentences.finish()
+            if self._sentences is not None:
+                self._sentences.finish()
             tables = build_report(self.collector, model, self.config, context)
             write_report_directory(tables.report, self.staging, article_rows=tables.article_rows,
                                    pairwise_rows=tables.pairwise_rows)
@@ -82,7 +84,8 @@ class ReportBuilder:
 
     def abort(self) -> None:
         """Leave the previous report (if any) as it was."""
-        self._sentences.abort()
+        if self._sentences is not None:
+            self._sentences.abort()
         error = ReportError("report aborted")
         self._stack.__exit__(ReportError, error, None)
 
@@ -103,16 +106,8 @@ def articles_of(predictions: Iterable[Prediction]) -> Iterator[ArticlePrediction
         yield ArticlePredictions(Article(article_id, records[0].outlet, "", date=records[0].date), records)
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """A chunk of predicted articles with its collector, as the engines deliver them."""
-
-    results: list[ArticlePredictions]
-    summary: ReportCollector | None
-
-
-def chunks_of(items: Iterable[ArticlePredictions], size: int) -> Iterator[Chunk]:
-    """Chunks of ``size`` articles (summarised by the builder, in this process)."""
+def chunks_of(items: Iterable[ArticlePredictions], size: int) -> Iterator[ChunkResult]:
+    """Chunks of ``size`` articles, as the engines deliver them (summarised by the builder, in this process)."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
-        yield Chunk(batch, None)
+        yield ChunkResult(batch, None, len(batch), sum(len(item.predictions) for item in batch))
