@@ -4,7 +4,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .common import (
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    input_config,
+    jobs,
+    read_inputs,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -103,7 +111,14 @@ def run(args: argparse.Namespace) -> int:
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import read_predictions
-    from ..report.build import ReportBuilder, articles_of, chunks_of, noting_models, prediction_frames, summariser
+    from ..report.build import (
+        ReportBuilder,
+        articles_of,
+        chunks_of,
+        noting_models,
+        prediction_frames,
+        summariser,
+    )
     from .progress import Progress
 
     config = input_config(args)
