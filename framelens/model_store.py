@@ -117,10 +117,12 @@ def train_and_save(label_paths, model_dir: str | os.PathLike, config: Config = D
                    artifact_format: str = "joblib"):
     """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
     from .labels import read_labels
-    from .persistence import save_model
+    from .persistence import ARTIFACTS, save_model, skops_io
     from .selection import nested_score, select_settings
     from .training import train
 
+    if artifact_format == "skops":  # a missing extra is said before training, not after
+        skops_io(Path(model_dir) / ARTIFACTS["skops"])
     label_set = read_labels(label_paths)
     selection = None
     if select:

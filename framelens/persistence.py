@@ -71,7 +71,7 @@ def save_model(model: FramingModel, directory: str | Path, *, keep_previous: boo
         if artifact_format == "skops":
             import zipfile
 
-            writer.write(_skops_io(directory / name).dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
+            writer.write(skops_io(directory / name).dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
         else:
             joblib.dump(model.pipeline, writer.handle, compress=3)
         writer.flush()
@@ -183,7 +183,7 @@ def load_model(directory: str | Path = "model") -> FramingModel:
         )
     try:
         if artifact.suffix == ".skops":
-            pipeline = _skops_io(artifact).load(artifact, trusted=SKOPS_TRUSTED)
+            pipeline = skops_io(artifact).load(artifact, trusted=SKOPS_TRUSTED)
         else:
             pipeline = joblib.load(artifact)
     except MissingDependencyError:
@@ -195,7 +195,7 @@ def load_model(directory: str | Path = "model") -> FramingModel:
     return model
 
 
-def _skops_io(path: Path):
+def skops_io(path: Path):
     """``skops.io``, from the optional skops extra (``path``: the artifact that needs it, for the message)."""
     try:
         import skops.io

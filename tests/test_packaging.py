@@ -65,3 +65,15 @@ def test_the_built_package_has_the_model_codebook_labels_and_report_templates(tm
                          if "__pycache__" not in Path(root).parts for name in names)
     assert len(source_data) > len(NEEDED)
     assert [name for name in source_data if name not in files] == []
+
+
+def test_a_missing_skops_extra_is_named_before_training(tiny_labels, monkeypatch, capsys):
+    from framelens.cli import main
+
+    monkeypatch.setitem(sys.modules, "skops", None)  # import skops.io now raises ImportError
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    assert main(["train", str(tiny_labels), "--model", "m", "--artifact-format", "skops"]) == 2
+    assert capsys.readouterr().err == (
+        "framelens: error: m/framing.skops: the skops artifact format needs the skops extra; "
+        "run: pip install 'framelens[skops]'\n")
+    assert not Path("m").exists()
