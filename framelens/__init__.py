@@ -64,7 +64,7 @@ def read_codebook(path):
 
 def predict_articles(inputs, model=None, *, split: bool = True, **corpus_options) -> Iterator[dict]:
     """Yield one dict per content sentence: article_id, outlet, sentence_index, text, label, confidence,
-    probabilities, date.
+    probabilities, date, model (the first 16 hex digits of the model artifact's sha256).
 
     ``inputs`` is a path, a list of paths (files, directories) or an iterable of
     :class:`~framelens.schema.Article`; ``model`` defaults to :func:`load_model`.

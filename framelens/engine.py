@@ -248,6 +248,7 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
         chunk, item = queue.popleft()
         return task.result(chunk, item.result() if isinstance(item, Future) else item)
 
+    finished = False
     try:
         for chunk in chunked(articles, config.chunk_articles):
             if in_flight() < worker_limit:
@@ -261,10 +262,14 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
                 yield pop()
         while queue:
             yield pop()
+        finished = True
     except BrokenProcessPool:
         raise EngineError(f"a worker process died (out of memory?); try fewer --jobs (now {jobs})") from None
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Done: join the idle workers. Not waiting leaves the pool's manager thread closing its
+        # wakeup pipe while Python 3.11's exit hook writes to it ("Exception ignored ... Bad file
+        # descriptor" after a successful run). Interrupted or failed: do not wait for running chunks.
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, scheduler: str | None,

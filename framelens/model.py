@@ -10,6 +10,9 @@ import numpy as np
 from .calibration import decision_columns, softmax
 
 _DIGITS = re.compile(r"\d")
+# Prediction records name their model by this many hex digits of its artifact sha256:
+# plenty to tell a user's models apart, and a quarter of the full hash on every sentence record.
+MODEL_ID_DIGITS = 16
 
 
 def normalise_for_features(text: str) -> str:
@@ -37,6 +40,11 @@ class ModelCard:
     # Temperature scaling fitted on grouped-CV out-of-fold logits (training.calibration); None: T = 1.
     calibration: dict | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def model_id(self) -> str | None:
+        """The name prediction records give this model: the start of its artifact sha256 (None before it is saved)."""
+        return self.artifact_sha256[:MODEL_ID_DIGITS] or None
 
     def as_dict(self) -> dict:
         """JSON-ready form."""

@@ -55,6 +55,36 @@ def resolve_model_dir(path: str | os.PathLike | None = None, *, environ: Mapping
     return shipped_model_dir()
 
 
+def searched_model_dirs(path: str | os.PathLike | None = None, *,
+                        environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Where :func:`find_model` looks: ``path`` alone if given, else ``$FRAMELENS_MODEL``, ``./model``, the shipped one."""
+    environ = os.environ if environ is None else environ
+    if path is not None:
+        return [Path(path)]
+    candidates = [Path(environ[MODEL_ENV])] if environ.get(MODEL_ENV) else []
+    return candidates + [Path(DEFAULT_MODEL_DIR), shipped_model_dir()]
+
+
+def find_model(model_id: str, path: str | os.PathLike | None = None, *,
+               environ: Mapping[str, str] | None = None) -> Path | None:
+    """The model directory whose card has ``model_id`` (:attr:`ModelCard.model_id`), or None.
+
+    Searched in :func:`searched_model_dirs` order, each directory followed by its
+    ``previous/``: predictions made before the last ``framelens train`` find the model kept there.
+    Only cards are read; nothing is unpickled.
+    """
+    from .persistence import PREVIOUS, read_card
+
+    for directory in searched_model_dirs(path, environ=environ):
+        for candidate in (directory, directory / PREVIOUS):
+            try:
+                if read_card(candidate).model_id == model_id:
+                    return candidate
+            except ModelError:
+                continue
+    return None
+
+
 def uses_shipped_model(path: str | os.PathLike | None = None) -> bool:
     """True when :func:`resolve_model_dir` falls back to the shipped model (it never decides a project's labels)."""
     return resolve_model_dir(path).resolve() == shipped_model_dir().resolve()
@@ -87,10 +117,12 @@ def train_and_save(label_paths, model_dir: str | os.PathLike, config: Config = D
                    artifact_format: str = "joblib"):
     """Read labels, (optionally choose settings by nested grouped CV,) cross-validate, fit and save."""
     from .labels import read_labels
-    from .persistence import save_model
+    from .persistence import ARTIFACTS, save_model, skops_io
     from .selection import nested_score, select_settings
     from .training import train
 
+    if artifact_format == "skops":  # a missing extra is said before training, not after
+        skops_io(Path(model_dir) / ARTIFACTS["skops"])
     label_set = read_labels(label_paths)
     selection = None
     if select:

@@ -30,6 +30,9 @@ FORMATS = ("jsonl", "csv")
 SPREAD = "probabilities"
 FIELDS = tuple(dataclasses.fields(Prediction))
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+# Fields every record has; the others have defaults, so files written before they existed still load.
+REQUIRED = tuple(f.name for f in FIELDS
+                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
 
 
 def _optional_str(value: Any) -> str | None:
@@ -157,7 +160,7 @@ def _prediction(values: dict[str, Any]) -> Prediction:
     for f in FIELDS:
         if f.name in values:
             kwargs[f.name] = _FIELD_CONVERTERS[f.name](values[f.name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+        elif f.name in REQUIRED:
             raise KeyError(f.name)
     return Prediction(**kwargs)
 
@@ -185,7 +188,7 @@ def _read_csv(path: Path) -> Iterator[Prediction]:
         reader = csv.reader(handle)
         try:
             columns = next(reader, [])
-            missing = [c for c in fixed if c not in columns]
+            missing = [c for c in REQUIRED if c != SPREAD and c not in columns]
             if missing:
                 raise InputError(f"{path}: not a framelens predictions CSV (missing {', '.join(missing)})")
             labels = [c for c in columns if c not in fixed]

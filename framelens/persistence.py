@@ -18,6 +18,7 @@ from pathlib import Path
 import joblib
 
 from .errors import (
+    MissingDependencyError,
     ModelError,
     ModelIntegrityError,
     ModelMissingError,
@@ -70,9 +71,7 @@ def save_model(model: FramingModel, directory: str | Path, *, keep_previous: boo
         if artifact_format == "skops":
             import zipfile
 
-            import skops.io
-
-            writer.write(skops.io.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
+            writer.write(skops_io(directory / name).dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
         else:
             joblib.dump(model.pipeline, writer.handle, compress=3)
         writer.flush()
@@ -184,16 +183,26 @@ def load_model(directory: str | Path = "model") -> FramingModel:
         )
     try:
         if artifact.suffix == ".skops":
-            import skops.io
-
-            pipeline = skops.io.load(artifact, trusted=SKOPS_TRUSTED)
+            pipeline = skops_io(artifact).load(artifact, trusted=SKOPS_TRUSTED)
         else:
             pipeline = joblib.load(artifact)
+    except MissingDependencyError:
+        raise
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
         raise ModelError(f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
     model = FramingModel(pipeline, card)
     model.source_dir = str(directory)
     return model
+
+
+def skops_io(path: Path):
+    """``skops.io``, from the optional skops extra (``path``: the artifact that needs it, for the message)."""
+    try:
+        import skops.io
+    except ImportError:
+        raise MissingDependencyError(
+            f"{path}: the skops artifact format needs the skops extra; run: pip install 'framelens[skops]'") from None
+    return skops.io
 
 
 def _keep_previous(directory: Path) -> None:

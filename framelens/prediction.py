@@ -22,9 +22,9 @@ class ArticlePredictions:
 
 
 def predictions_from_proba(
-    sentences: Sequence[Sentence], proba: np.ndarray, classes: Sequence[str]
+    sentences: Sequence[Sentence], proba: np.ndarray, classes: Sequence[str], model_id: str | None = None
 ) -> list[Prediction]:
-    """Build :class:`Prediction` records from a probability matrix."""
+    """Build :class:`Prediction` records from a probability matrix (``model_id``: the card's ``model_id``)."""
     records = []
     best = proba.argmax(axis=1) if len(sentences) else []
     for sentence, row, top in zip(sentences, proba, best):
@@ -38,6 +38,7 @@ def predictions_from_proba(
                 confidence=round(float(row[top]), 6),
                 probabilities={label: round(float(p), 6) for label, p in zip(classes, row)},
                 date=sentence.date,
+                model=model_id,
             )
         )
     return records
@@ -46,7 +47,7 @@ def predictions_from_proba(
 def predict_sentences(model, sentences: Sequence[Sentence]) -> list[Prediction]:
     """Predictions for already-split sentences."""
     texts = [sentence.text for sentence in sentences]
-    return predictions_from_proba(sentences, model.predict_proba(texts), model.classes)
+    return predictions_from_proba(sentences, model.predict_proba(texts), model.classes, model.card.model_id)
 
 
 def predict_articles(

@@ -45,7 +45,9 @@ class Prediction:
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
     date: str | None = None
-
+    # ModelCard.model_id of the model that made it, so a report finds the card; None in files
+    # written before framelens recorded it.
+    model: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """The Python API: FramingClassifier as a scikit-learn estimator, predict_articles, to_dataframe, the README example."""
+import json
 import re
 from pathlib import Path
 
@@ -64,11 +65,13 @@ def test_predict_articles_yields_dicts_and_to_dataframe(capsys):
     Path("articles/a.txt").write_text("The treaty was signed on Friday. Critics see a threat.\n", "utf-8")
     records = list(framelens.predict_articles("articles/"))
     assert [r["sentence_index"] for r in records] == [0, 1]
-    assert sorted(records[0]) == ["article_id", "confidence", "date", "label", "outlet", "probabilities",
+    assert sorted(records[0]) == ["article_id", "confidence", "date", "label", "model", "outlet", "probabilities",
                                   "sentence_index", "text"]
+    shipped = json.loads((REPO / "model" / "card.json").read_text("utf-8"))["artifact_sha256"]
+    assert records[0]["model"] == records[1]["model"] == shipped[:16]
     frame = framelens.to_dataframe(records)
     assert list(frame.columns) == ["article_id", "outlet", "sentence_index", "text", "label", "confidence", "date",
-                                   "p_counter-hegemony", "p_neutral-report", "p_western-concern"]
+                                   "model", "p_counter-hegemony", "p_neutral-report", "p_western-concern"]
     assert frame["text"].tolist() == ["The treaty was signed on Friday.", "Critics see a threat."]
 
 

@@ -64,7 +64,9 @@ def test_predict_jsonl_round_trip(trained, seeds_dir, capsys):
     records = [json.loads(line) for line in Path("out.jsonl").read_text("utf-8").splitlines()]
     assert len(records) == SEED_SENTENCES
     assert list(records[0]) == ["article_id", "outlet", "sentence_index", "text", "label", "confidence",
-                                "probabilities", "date"]
+                                "probabilities", "date", "model"]
+    model_id = json.loads(Path("m/card.json").read_text("utf-8"))["artifact_sha256"][:16]
+    assert {r["model"] for r in records} == {model_id}
     assert [r["sentence_index"] for r in records[:3]] == [0, 1, 2]
     assert records[0]["outlet"] == "Sky News" and records[-1]["outlet"] == "EU Global"
     assert records[0]["text"].startswith("Russia is set to finalize a strategic partnership pact with Iran")
@@ -79,7 +81,7 @@ def test_predict_csv_has_one_column_per_label(trained, seeds_dir):
                  "--out", "out.csv"]) == 0
     rows = list(csv.DictReader(open("out.csv", encoding="utf-8", newline="")))
     assert list(rows[0]) == ["article_id", "outlet", "sentence_index", "text", "label", "confidence",
-                             "counter-hegemony", "neutral-report", "western-concern", "date"]
+                             "counter-hegemony", "neutral-report", "western-concern", "date", "model"]
     assert len(rows) == 12 and rows[0]["date"] == "2025-01-17"
 
 

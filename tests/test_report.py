@@ -60,15 +60,19 @@ def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_d
     provenance = report["provenance"]
     assert provenance["inputs"] == [{"name": str(seeds_dir), "articles": 5}]
     assert provenance["command"] == f"framelens predict {seeds_dir} --model m --jobs 1 --phrase 'western hegemony' --report r1"
-    assert provenance["model"]["artifact_sha256"] == json.loads(Path("m/card.json").read_text())["artifact_sha256"]
+    artifact_sha256 = json.loads(Path("m/card.json").read_text())["artifact_sha256"]
+    assert provenance["model"]["artifact_sha256"] == artifact_sha256
+    assert provenance["model"]["id"] == artifact_sha256[:16]
+    assert provenance["prediction_models"] == [artifact_sha256[:16]]
     assert provenance["model"]["splitter"]["parameters"] == "shipped"
     html = Path("r1/report.html").read_text("utf-8")
     assert "http://" not in html and "https://" not in html
     assert [m for m in re.findall(r'<section id="([a-z-]+)"', html)][:3] == ["findings", "contents", "definitions"]
     with open("r1/sentences.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["article_id", "outlet", "sentence_index", "text", "label", "confidence", *FRAMES, "date"]
-    assert len(rows) == 136
+    assert rows[0] == ["article_id", "outlet", "sentence_index", "text", "label", "confidence", *FRAMES, "date",
+                       "model"]
+    assert len(rows) == 136 and {row[-1] for row in rows[1:]} == {artifact_sha256[:16]}
     with open("r1/outlets.csv", encoding="utf-8", newline="") as handle:
         outlets = list(csv.DictReader(handle))
     assert len(outlets) == 15 and list(outlets[0]) == ["outlet", "frame", "share", "low", "high", "articles",

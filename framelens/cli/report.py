@@ -4,7 +4,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_engine_options, add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .common import (
+    add_engine_options,
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    input_config,
+    jobs,
+    read_inputs,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -46,16 +55,53 @@ def is_predictions_file(path: str) -> bool:
         first.startswith("article_id,outlet,sentence_index,text,label,confidence"))
 
 
-def report_context(args: argparse.Namespace, model):
-    """Provenance of this run: inputs, command line, model directory, a corpus name for figure titles."""
+def report_context(args: argparse.Namespace, model, prediction_models: set[str | None] | None = None):
+    """Provenance of this run: inputs, command line, model directory, a corpus name for figure titles.
+
+    ``prediction_models``: the model ids the prediction records name (default: the model's).
+    """
     from ..report.data import ReportContext
 
     inputs = list(args.inputs)
     name = Path(inputs[0].rstrip("/")).stem if len(inputs) == 1 and inputs[0] != "-" else (
         "standard input" if inputs == ["-"] else f"{len(inputs)} inputs")
+    if prediction_models is None:
+        prediction_models = {model.card.model_id} if model is not None else set()
     return ReportContext(inputs=inputs, command=getattr(args, "command_line", ""),
                          model_directory=getattr(model, "source_dir", None) if model is not None else None,
-                         corpus_name=name)
+                         corpus_name=name, prediction_models=tuple(sorted(m for m in prediction_models if m)))
+
+
+WITHOUT_MODEL = "the report leaves out model quality, definitions and explanations"
+
+
+def predictions_model(args: argparse.Namespace, config, recorded: set[str | None]):
+    """The model that made a predictions file's records (found by the id they record), or None, said why.
+
+    Files written before records named their model get the model ``--model`` resolves to, as before.
+    """
+    from ..errors import ModelError
+    from ..model_store import find_model, load_model, obtain_model, searched_model_dirs
+
+    source = args.inputs[0]
+    try:
+        if recorded <= {None}:
+            return obtain_model(args.model, config, retrain=args.retrain, on_step=say)
+        if len(recorded) > 1:
+            names = ", ".join(sorted(m or "none named" for m in recorded))
+            say(f"{source}: the records come from {len(recorded)} models ({names}); {WITHOUT_MODEL}")
+            return None
+        (model_id,) = recorded
+        directory = find_model(str(model_id), args.model)
+        if directory is None:
+            searched = ", ".join(str(d) for d in searched_model_dirs(args.model))
+            say(f"{source}: made by model {model_id}, and none of {searched} (or their previous/) is that model; "
+                f"{WITHOUT_MODEL} (name it with --model DIR)")
+            return None
+        return load_model(directory)
+    except ModelError as error:
+        say(f"{error}; {WITHOUT_MODEL}")
+        return None
 
 
 def say_report_written(report: dict, out_dir: str) -> None:
@@ -67,24 +113,30 @@ def say_report_written(report: dict, out_dir: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import run_chunks
-    from ..errors import ModelError
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import read_predictions
-    from ..report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summariser, training_keys
+    from ..report.build import (
+        ReportBuilder,
+        articles_of,
+        chunks_of,
+        noting_models,
+        prediction_frames,
+        summariser,
+        training_keys,
+    )
     from .progress import Progress
 
     config = input_config(args)
     check_not_input(args.out, args.inputs)
     progress = Progress(args.inputs, enabled=not args.quiet, manifest_name=config.manifest_name)
-    if len(args.inputs) == 1 and is_predictions_file(args.inputs[0]):
+    from_file = len(args.inputs) == 1 and is_predictions_file(args.inputs[0])
+    recorded: set[str | None] = set()
+    model = None
+    if from_file:
+        # The model is looked up after the stream, by the ids all of its records name.
         frames, predictions = prediction_frames(read_predictions(args.inputs[0]))
-        try:
-            model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
-        except ModelError as error:
-            say(f"{error}; the report leaves out model quality, definitions and explanations")
-            model = None
-        chunks = chunks_of(articles_of(predictions), config.chunk_articles)
+        chunks = chunks_of(articles_of(noting_models(predictions, recorded)), config.chunk_articles)
     else:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
@@ -102,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         builder.abort()
         raise
     progress.close()
-    tables = builder.finish(model, report_context(args, model))
+    if from_file:
+        model = predictions_model(args, config, recorded)
+    tables = builder.finish(model, report_context(args, model, recorded if from_file else None))
     say_report_written(tables.report, args.out)
     return 0

@@ -99,6 +99,13 @@ def prediction_frames(predictions: Iterator[Prediction]) -> tuple[list[str], Ite
     return frames, itertools.chain([first], predictions)
 
 
+def noting_models(predictions: Iterable[Prediction], seen: set[str | None]) -> Iterator[Prediction]:
+    """The stream unchanged, adding the ``model`` each record names to ``seen`` as it passes."""
+    for prediction in predictions:
+        seen.add(prediction.model)
+        yield prediction
+
+
 def articles_of(predictions: Iterable[Prediction]) -> Iterator[ArticlePredictions]:
     """Group a predictions stream into articles (consecutive records of one article_id)."""
     for article_id, group in itertools.groupby(predictions, key=lambda p: p.article_id):

@@ -36,6 +36,8 @@ class ReportContext:
     command: str = ""
     model_directory: str | None = None
     corpus_name: str = ""
+    # The model ids (ModelCard.model_id) the prediction records name.
+    prediction_models: tuple[str, ...] = ()
     created: str = field(default_factory=lambda: date.today().isoformat())
 
 
@@ -413,12 +415,13 @@ def _provenance(summaries: list[ArticleSummary], card, context: ReportContext) -
         inputs.append({"name": name, "articles": count})
     model = None
     if card is not None:
-        model = {"directory": context.model_directory, "artifact_sha256": card.artifact_sha256,
+        model = {"id": card.model_id, "directory": context.model_directory, "artifact_sha256": card.artifact_sha256,
                  "training_data_sha256": card.training_data_sha256,
                  "macro_f1": card.cv["macro_f1_mean"] if card.cv else None,
                  "splitter": card.extra.get("splitter") or getattr(card, "splitter", None)}
     return {"inputs": inputs, "articles": len(summaries), "sentences": sum(s.sentences for s in summaries),
-            "predictions_sha256": digest.hexdigest(), "model": model, "framelens_version": __version__,
+            "predictions_sha256": digest.hexdigest(), "prediction_models": list(context.prediction_models),
+            "model": model, "framelens_version": __version__,
             "command": context.command, "date": context.created}
 
 
