@@ -49,7 +49,7 @@ def report(capsys, *args: str) -> tuple[dict, str]:
 
 def other_model(directory: str) -> Path:
     """A copy of the shipped model whose card names another artifact (read_card accepts it; loading would not)."""
-    shutil.copytree(REPO / "model", directory)
+    shutil.copytree(REPO / "model", directory, ignore=shutil.ignore_patterns("previous"))
     card_path = Path(directory) / "card.json"
     card = json.loads(card_path.read_text("utf-8"))
     card["artifact_sha256"] = "f" * 64
@@ -87,7 +87,7 @@ def test_find_model_reads_cards_in_resolution_order_and_their_previous():
     other_model("model")
     assert find_model(SHIPPED_ID) == shipped_model_dir()
     assert find_model("f" * 16) == Path("model")
-    shutil.copytree(REPO / "model", "model/previous")
+    shutil.copytree(REPO / "model", "model/previous", ignore=shutil.ignore_patterns("previous"))
     assert find_model(SHIPPED_ID) == Path("model/previous")
     assert find_model(SHIPPED_ID, "elsewhere") is None  # --model alone is searched
     assert find_model(SHIPPED_ID, environ={MODEL_ENV: "elsewhere"}) == Path("model/previous")
@@ -112,7 +112,7 @@ def test_report_finds_the_card_of_the_model_that_made_the_predictions(capsys):
 
 def test_report_finds_a_model_kept_in_previous_after_retraining(capsys):
     other_model("m")
-    shutil.copytree(REPO / "model", "m/previous")
+    shutil.copytree(REPO / "model", "m/previous", ignore=shutil.ignore_patterns("previous"))
     write_jsonl("p.jsonl", [record(0), record(1)])
     data, err = report(capsys, "p.jsonl", "--model", "m")
     assert err == WROTE
