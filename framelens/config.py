@@ -31,7 +31,7 @@ class ModelSettings:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ModelSettings":
+    def from_dict(cls, values: dict) -> ModelSettings:
         """Inverse of :meth:`as_dict`; unknown keys are ignored."""
         known = {f for f in cls.__dataclass_fields__}
         clean = {}
@@ -108,7 +108,7 @@ class Config:
     # Audit: TF-IDF cosine similarity at or above this is a near duplicate.
     near_duplicate_similarity: float = 0.9
 
-    def with_model(self, **changes) -> "Config":
+    def with_model(self, **changes) -> Config:
         """A copy with some model settings changed."""
         return replace(self, model=replace(self.model, **changes))
 

@@ -182,5 +182,5 @@ def per_class_table(y_true, y_pred, labels: Sequence[str]) -> dict[str, dict[str
     return {
         label: {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
                 "support": int(s)}
-        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
     }

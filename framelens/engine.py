@@ -152,7 +152,7 @@ class _ChunkTask:
     def result(chunk: list[Article], output: _TaskOutput) -> ChunkResult:
         """Join a task's output with the articles it was given."""
         predictions, summary, articles, sentences = output
-        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions)] if predictions is not None else []
+        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions, strict=True)] if predictions is not None else []
         return ChunkResult(results, summary, articles, sentences)
 
 

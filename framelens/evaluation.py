@@ -59,7 +59,7 @@ def reliability(y_true, probabilities, labels, bins: int = 5) -> list[dict]:
     """Reliability curve of the top prediction: confidence vs accuracy per bin."""
     proba = np.asarray(probabilities)
     confidence = proba.max(axis=1)
-    correct = np.array([labels[i] == t for i, t in zip(proba.argmax(axis=1), y_true)])
+    correct = np.array([labels[i] == t for i, t in zip(proba.argmax(axis=1), y_true, strict=True)])
     edges = np.linspace(1 / len(labels), 1, bins + 1)
     rows = []
     for low, high in itertools.pairwise(edges):

@@ -34,7 +34,7 @@ def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[
     _, classifier, names = _parts(model)
     coef = _coefficients(classifier)
     result = {}
-    for row, frame in zip(coef, classifier.classes_):
+    for row, frame in zip(coef, classifier.classes_, strict=True):
         order = np.argsort(-row, kind="stable")
         picked = []
         for index in order:
@@ -54,7 +54,7 @@ def explain_sentence(model, sentence: str, n: int = 8) -> dict:
     coef = _coefficients(classifier)
     proba = model.pipeline.predict_proba([sentence])[0]
     contributions = {}
-    for row, frame in zip(coef, classifier.classes_):
+    for row, frame in zip(coef, classifier.classes_, strict=True):
         values = vector.data * row[vector.indices]
         order = np.argsort(-values, kind="stable")
         contributions[str(frame)] = [
@@ -65,7 +65,7 @@ def explain_sentence(model, sentence: str, n: int = 8) -> dict:
     return {
         "sentence": sentence,
         "label": str(classifier.classes_[best]),
-        "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba)},
+        "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba, strict=True)},
         "terms": contributions,
     }
 
@@ -79,7 +79,7 @@ def term_contributions(model, sentence: str, frame: str) -> list[tuple[str, str,
     vector = features.transform([sentence]).tocsr()
     row = _coefficients(classifier)[list(classifier.classes_).index(frame)]
     result = []
-    for index, value in zip(vector.indices, vector.data):
+    for index, value in zip(vector.indices, vector.data, strict=True):
         kind, _, term = names[index].partition("__")
         result.append((kind, term, float(value * row[index])))
     return result

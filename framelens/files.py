@@ -149,7 +149,7 @@ class AtomicWriter:
         with contextlib.suppress(OSError):
             os.unlink(self.temp_path)
 
-    def __enter__(self) -> AtomicWriter:  # noqa: PYI034 (Python 3.10 has no typing.Self)
+    def __enter__(self) -> AtomicWriter:  # not typing.Self: Python 3.10 has none
         return self
 
     def __exit__(self, kind, value, traceback) -> None:

@@ -154,7 +154,8 @@ def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
     (for :func:`empty_field_problems` to report) instead of raising.
     """
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        # Opened apart from the with below, so only an error opening it reads "cannot read".
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as error:
         raise LabelError(f"{path}: cannot read ({error.strerror})") from None
     with handle:

@@ -94,7 +94,7 @@ class PredictionWriter:
         self.articles = 0
         self.records = 0
         self._stream: Any
-        if target is None or isinstance(target, (str, Path)) and str(target) == "-":
+        if target is None or (isinstance(target, (str, Path)) and str(target) == "-"):
             self._stream = sys.stdout
         elif isinstance(target, (str, Path)):
             self.path = Path(target)
@@ -190,7 +190,7 @@ def _read_csv(path: Path) -> Iterator[Prediction]:
                 raise InputError(f"{path}: not a framelens predictions CSV (missing {', '.join(missing)})")
             labels = [c for c in columns if c not in fixed]
             for number, cells in enumerate(reader, start=2):
-                row = dict(zip(columns, map(csv_unsafe, cells)))
+                row = dict(zip(columns, map(csv_unsafe, cells), strict=False))  # a short row fails below, by name
                 try:
                     values: dict[str, Any] = {name: row[name] for name in fixed if name in row}
                     values[SPREAD] = {label: row[label] for label in labels}

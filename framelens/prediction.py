@@ -26,7 +26,7 @@ def predictions_from_proba(
     """Build :class:`Prediction` records from a probability matrix."""
     records = []
     best = proba.argmax(axis=1) if len(sentences) else []
-    for sentence, row, top in zip(sentences, proba, best):
+    for sentence, row, top in zip(sentences, proba, best, strict=True):
         records.append(
             Prediction(
                 article_id=sentence.article_id,
@@ -35,7 +35,7 @@ def predictions_from_proba(
                 text=sentence.text,
                 label=classes[top],
                 confidence=round(float(row[top]), 6),
-                probabilities={label: round(float(p), 6) for label, p in zip(classes, row)},
+                probabilities={label: round(float(p), 6) for label, p in zip(classes, row, strict=True)},
                 date=sentence.date,
             )
         )

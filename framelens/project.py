@@ -98,10 +98,7 @@ def codebook_toml(codebook: Codebook) -> str:
 def init_project(directory: str | Path, names: Sequence[str] | None = None, *, story: str = "") -> list[Path]:
     """Write the starter files into ``directory``; refuses if any of them exists. Returns the paths written."""
     directory = Path(directory)
-    if names:
-        codebook = Codebook.from_names(names, "--frames")
-    else:
-        codebook = EXAMPLE
+    codebook = Codebook.from_names(names, "--frames") if names else EXAMPLE
     if story:
         codebook = Codebook(codebook.frames, codebook.no_frame, story)
     files = {

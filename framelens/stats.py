@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -98,7 +98,7 @@ def share_intervals(
     high = np.percentile(replicates, 100 - tail, axis=0)
     return [
         ShareInterval(round(float(p), 4), round(float(min(lo, p)), 4), round(float(max(hi, p)), 4))
-        for p, lo, hi in zip(point, low, high)
+        for p, lo, hi in zip(point, low, high, strict=True)
     ]
 
 
@@ -172,18 +172,12 @@ def pairwise_permutation_tests(
             values = article_shares[rows]
             in_a = outlet_index[rows] == a
             size_a, size = int(in_a.sum()), len(rows)
-
-            def spread(member: np.ndarray) -> np.ndarray:
-                mean_a = member @ values / size_a
-                mean_b = (~member) @ values / (size - size_a)
-                return (size_a * (size - size_a) / size) * np.sum((mean_a - mean_b) ** 2, axis=-1)
-
-            observed = float(spread(in_a))
+            observed = float(_between_spread(in_a, values, size_a))
             exceed, done = 0, 0
             while done < permutations:  # blocks keep (permutations × articles) memory small
                 block = min(_REPLICATE_BLOCK, permutations - done)
                 shuffled = in_a[np.argsort(rng.random((block, size)), axis=1)]
-                exceed += int(np.sum(spread(shuffled) >= observed - 1e-12))
+                exceed += int(np.sum(_between_spread(shuffled, values, size_a) >= observed - 1e-12))
                 done += block
             pairs.append({
                 "outlets": [names[a], names[b]],
@@ -191,9 +185,17 @@ def pairwise_permutation_tests(
                 "p_value": round((1 + exceed) / (1 + permutations), 6),
                 "articles": [size_a, size - size_a],
             })
-    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs])):
+    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs]), strict=True):
         pair["p_holm"] = round(adjusted, 6)
     return pairs
+
+
+def _between_spread(member: np.ndarray, values: np.ndarray, size_a: int) -> np.ndarray:
+    """Between-group sum of squares of ``values`` for memberships ``member`` (True: outlet a), per row."""
+    size = len(values)
+    mean_a = member @ values / size_a
+    mean_b = (~member) @ values / (size - size_a)
+    return (size_a * (size - size_a) / size) * np.sum((mean_a - mean_b) ** 2, axis=-1)
 
 
 def holm(p_values: Sequence[float]) -> list[float]:

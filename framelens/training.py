@@ -18,7 +18,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import __version__
 from .calibration import calibrate
-from .sentences import splitter_origin
 from .config import DEFAULT_CONFIG, Config, ModelSettings
 from .cv import (
     OutOfFold,
@@ -32,6 +31,7 @@ from .cv import (
 from .errors import LabelError
 from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features
+from .sentences import splitter_origin
 
 
 def build_pipeline(settings: ModelSettings, random_state: int = 0, signals: dict | None = None) -> Pipeline:
@@ -151,7 +151,7 @@ def cv_result(oof: OutOfFold) -> CVResult:
 
     done = oof.done
     y_true, y_pred = list(oof.y_true[done]), list(oof.y_pred[done])
-    scored = [row for row, kept in zip(oof.folds.scored, done) if kept]
+    scored = [row for row, kept in zip(oof.folds.scored, done, strict=True) if kept]
     scores = np.array(oof.fold_macro_f1, dtype=float)
     return CVResult(
         group_by=oof.folds.group_by,

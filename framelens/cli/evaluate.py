@@ -25,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from .. import plots
     from ..config import DEFAULT_CONFIG as config
     from ..evaluation import evaluate_scheme, learning_curve, score_held_out
-    from ..labels import read_labels
     from ..files import atomic_write_bytes, atomic_write_text
+    from ..labels import read_labels
     from ..selection import nested_score
 
     label_set = read_labels(args.labels)
@@ -104,5 +104,5 @@ def _per_class(per_class: dict) -> None:
 
 def _confusion(matrix, labels) -> None:
     print("confusion (rows true, columns predicted): " + " | ".join(labels))
-    for label, row in zip(labels, matrix):
+    for label, row in zip(labels, matrix, strict=True):
         print(f"  {label:<18} " + " ".join(f"{v:>5}" for v in row))

@@ -30,10 +30,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine import run_chunks
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
-    from ..engine import run_chunks
     from ..report.build import ReportBuilder, summariser
     from .progress import Progress
 

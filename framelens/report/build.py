@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..config import DEFAULT_CONFIG, Config
 from ..errors import ReportError
@@ -51,7 +51,7 @@ class ReportBuilder:
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config)
         self.collector.merge(summary)
 
-    def finish(self, model=None, context: ReportContext = ReportContext()) -> ReportTables:
+    def finish(self, model=None, context: ReportContext | None = None) -> ReportTables:
         """Build the statistics, write every file into the staging directory and swap it in."""
         from .write import write_report_directory
 

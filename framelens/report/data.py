@@ -7,10 +7,10 @@ nor renders nor writes files.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -49,8 +49,9 @@ class ReportTables:
 
 
 def build_report(collector: ReportCollector, model=None, config: Config = DEFAULT_CONFIG,
-                 context: ReportContext = ReportContext()) -> ReportTables:
+                 context: ReportContext | None = None) -> ReportTables:
     """The report data. Raises :class:`ReportError` when there is no content sentence at all."""
+    context = context if context is not None else ReportContext()  # created: today, not the import date
     summaries = collector.summaries
     frames = list(collector.frames)
     if not any(s.sentences for s in summaries):
@@ -150,9 +151,9 @@ def outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], 
         "sentences": total,
         "few_articles": few,
         "note": note,
-        "counts": {f: int(c) for f, c in zip(frames, counts)},
-        "raw_shares": {f: round(int(c) / total, 4) for f, c in zip(frames, counts)},
-        "shares": {f: {"share": i.share, "low": i.low, "high": i.high} for f, i in zip(frames, intervals)},
+        "counts": {f: int(c) for f, c in zip(frames, counts, strict=True)},
+        "raw_shares": {f: round(int(c) / total, 4) for f, c in zip(frames, counts, strict=True)},
+        "shares": {f: {"share": i.share, "low": i.low, "high": i.high} for f, i in zip(frames, intervals, strict=True)},
     }
 
 
@@ -207,7 +208,7 @@ def _codebook(card, frames: list[str]) -> dict:
 
 
 def _method(error_sd: ShareError, frames: list[str], config: Config) -> str:
-    errors = ", ".join(f"{f} {sd:.2f}" for f, sd in zip(frames, error_sd.sd))
+    errors = ", ".join(f"{f} {sd:.2f}" for f, sd in zip(frames, error_sd.sd, strict=True))
     measured = (f"measured on {error_sd.articles} held-out articles, so drawn from Student's t with "
                 f"{error_sd.articles} degrees of freedom" if error_sd.articles else "assumed, not measured")
     return (f"Share = the outlet's mean calibrated probability for the frame over its sentences. The "
@@ -280,7 +281,6 @@ def explaining_words(model, text: str, frame: str, n: int = 5) -> list[str]:
     the reader sees words, never fragments.
     """
     from ..explain import term_contributions
-
     from .collect import stop_words
 
     by_word: dict[str, float] = {}
@@ -422,7 +422,7 @@ def _comes_from(source: str | None, root: Path | None) -> bool:
 
 def _article_rows(summaries: list[ArticleSummary], frames: list[str]) -> list[dict]:
     return [{"article_id": s.article_id, "outlet": s.outlet, "date": s.date, "sentences": s.sentences,
-             "counts": dict(zip(frames, s.counts))} for s in summaries]
+             "counts": dict(zip(frames, s.counts, strict=True))} for s in summaries]
 
 
 def _pct(value: float) -> str:
@@ -442,7 +442,7 @@ def findings(report: dict, config: Config) -> list[str]:
     separated.sort(key=lambda item: (-item[0], item[1], item[2]["outlet"], item[3]["outlet"]))
     sentences: list[str] = []
     used: set[tuple[str, str]] = set()
-    for gap, frame, a, b in separated:
+    for _gap, frame, a, b in separated:
         if (frame, a["outlet"]) in used or (frame, b["outlet"]) in used:
             continue
         used |= {(frame, a["outlet"]), (frame, b["outlet"])}
