@@ -365,7 +365,8 @@ def _reading(name: str, encoding: str, line: Callable[[], int] | None = None) ->
     try:
         yield
     except (gzip.BadGzipFile, EOFError, zlib.error):
-        raise InputError(f"{name}: not a valid gzip file (corrupt or cut short); re-compress it or remove the .gz suffix") from None
+        raise InputError(
+            f"{name}: not a valid gzip file (corrupt or cut short); re-compress it or remove the .gz suffix") from None
     except UnicodeDecodeError:
         where = f", near line {line() + 1}" if line else ""
         raise InputError(
@@ -457,7 +458,8 @@ class _Reader:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
-                    raise InputError(f"{name}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
+                    raise InputError(
+                        f"{name}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
                 if not isinstance(record, dict):
                     raise InputError(f"{name}, line {number}: expected a JSON object per line, not a JSON "
                                      f"{type(record).__name__}; fix or remove the line")

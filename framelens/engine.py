@@ -152,7 +152,9 @@ class _ChunkTask:
     def result(chunk: list[Article], output: _TaskOutput) -> ChunkResult:
         """Join a task's output with the articles it was given."""
         predictions, summary, articles, sentences = output
-        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions, strict=True)] if predictions is not None else []
+        if predictions is None:
+            return ChunkResult([], summary, articles, sentences)
+        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions, strict=True)]
         return ChunkResult(results, summary, articles, sentences)
 
 

@@ -307,7 +307,8 @@ def label_problems(rows: list[LabelRow], declared: Sequence[str] | None) -> list
         if close:
             problems.append(LabelProblem(
                 "unknown-label", row.file, row.row,
-                f"label '{row.label}' looks like a typo of '{close[0]}'; fix it, or declare the labels in a {CODEBOOK_FILE}",
+                f"label '{row.label}' looks like a typo of '{close[0]}'; "
+                f"fix it, or declare the labels in a {CODEBOOK_FILE}",
             ))
     return problems
 
@@ -406,7 +407,8 @@ def check_writable(path: str | Path) -> None:
             with open(path, "a", encoding="utf-8"):
                 pass
         except OSError as error:
-            raise LabelError(f"{path}: not writable ({error.strerror}); make it writable or choose another --into file") from None
+            raise LabelError(
+                f"{path}: not writable ({error.strerror}); make it writable or choose another --into file") from None
 
 
 @contextlib.contextmanager

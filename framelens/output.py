@@ -146,7 +146,8 @@ def read_predictions(path: str | Path) -> Iterator[Prediction]:
         else:
             yield from _read_jsonl(path)
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid UTF-8; give the file framelens predict wrote, or re-save it as UTF-8") from None
+        raise InputError(
+            f"{path}: not valid UTF-8; give the file framelens predict wrote, or re-save it as UTF-8") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
 

@@ -117,9 +117,11 @@ def read_card(directory: str | Path) -> ModelCard:
     directory = Path(directory)
     card_path = directory / CARD
     if not directory.is_dir():
-        raise ModelMissingError(f"{directory}: model directory does not exist; train one with: framelens train --model {directory}")
+        raise ModelMissingError(
+            f"{directory}: model directory does not exist; train one with: framelens train --model {directory}")
     missing = ModelMissingError(
-        f"{directory}: no trained model here ({ARTIFACT} and {CARD}); train one with: framelens train --model {directory}"
+        f"{directory}: no trained model here ({ARTIFACT} and {CARD}); "
+        f"train one with: framelens train --model {directory}"
     )
     if not card_path.is_file():
         raise missing
@@ -190,7 +192,8 @@ def load_model(directory: str | Path = "model") -> FramingModel:
         else:
             pipeline = joblib.load(artifact)
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
-        raise ModelError(f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
+        raise ModelError(
+            f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
     model = FramingModel(pipeline, card)
     model.source_dir = str(directory)
     return model

@@ -143,7 +143,8 @@ def share_heatmap(ax, outlets: Sequence[str], frames: Sequence[str], shares, cou
     """Outlet × frame heatmap of shares; each cell reads "41% (n=23)" with n the sentences in that frame."""
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(frames)), labels=[mpl_safe(f) for f in frames])
-    ax.set_yticks(range(len(outlets)), labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles, strict=True)])
+    ax.set_yticks(range(len(outlets)),
+                  labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles, strict=True)])
     for row in range(len(outlets)):
         for column in range(len(frames)):
             value = shares[row][column]
@@ -271,7 +272,8 @@ def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpu
     ys = range(len(ordered))
     ax.barh(ys, [t["z"] for t in ordered], color=colours, height=0.7)
     for y, t in zip(ys, ordered, strict=True):
-        ax.text(t["z"] + (0.08 if t["z"] > 0 else -0.08), y, f"{mpl_safe(t['term'])} ({t['count']} vs {t['count_rest']})",
+        ax.text(t["z"] + (0.08 if t["z"] > 0 else -0.08), y,
+                f"{mpl_safe(t['term'])} ({t['count']} vs {t['count_rest']})",
                 va="center", ha="left" if t["z"] > 0 else "right", fontsize=8)
     ax.axvline(0, color="#333333", linewidth=0.8)
     for edge in (threshold, -threshold):

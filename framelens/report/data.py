@@ -230,7 +230,8 @@ def _model_quality(card, config: Config) -> dict | None:
                         "treat frame shares as rough")
     for frame, count in card.label_counts.items():
         if count < config.warn_class_count_below:
-            warnings.append(f"'{frame}' has only {count} training sentences (fewer than {config.warn_class_count_below})")
+            warnings.append(
+                f"'{frame}' has only {count} training sentences (fewer than {config.warn_class_count_below})")
     calibration = getattr(card, "calibration", None) or card.extra.get("calibration")
     return {
         "macro_f1": cv["macro_f1_mean"] if cv else None,
@@ -371,7 +372,8 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
             sums = np.array([s.probability_sums for s in members], dtype=float)
             variances = np.array([s.probability_variances for s in members], dtype=float)
             with_interval = len(members) >= config.min_articles_to_resample
-            intervals = (stats.share_intervals(n, sums, variances, error_sd.sd, rng, samples=config.time_bootstrap_samples,
+            intervals = (stats.share_intervals(n, sums, variances, error_sd.sd, rng,
+                                               samples=config.time_bootstrap_samples,
                                                level=config.interval_level, error_articles=error_sd.articles)
                          if with_interval else None)
             for k, f in enumerate(frames):
