@@ -6,6 +6,7 @@ nothing reads a global. Paths are not part of the config: they are arguments.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ModelSettings:
     def from_dict(cls, values: dict) -> ModelSettings:
         """Inverse of :meth:`as_dict`; unknown keys are ignored."""
         known = {f for f in cls.__dataclass_fields__}
-        clean = {}
+        clean: dict[str, Any] = {}
         for key, value in values.items():
             if key in known:
                 clean[key] = tuple(value) if isinstance(value, list) else value

@@ -335,7 +335,7 @@ class _Limited(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         count = self._raw.readinto(buffer) or 0
         self.total += count
         if self.total > self._limit:

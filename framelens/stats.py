@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from .config import DEFAULT_CONFIG
 
 # Resampling B × articles at once would hold B·k·frames floats; blocks of this many
 # replicates keep memory flat for outlets with thousands of articles.
@@ -38,7 +41,7 @@ def share_intervals(
     rng: np.random.Generator,
     *,
     samples: int,
-    level: float = 0.95,
+    level: float = DEFAULT_CONFIG.interval_level,
     resample_articles: bool = True,
     error_articles: int | None = None,
 ) -> list[ShareInterval]:
@@ -165,7 +168,7 @@ def pairwise_permutation_tests(
     """
     article_shares = np.asarray(article_shares, dtype=float)
     outlet_index = np.asarray(outlet_index)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for a in range(len(names)):
         for b in range(a + 1, len(names)):
             rows = np.flatnonzero((outlet_index == a) | (outlet_index == b))
@@ -210,7 +213,10 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 
 def log_odds_dirichlet(
-    counts: dict[str, Counter], prior_size: float = 500.0, top: int = 15, threshold: float = 1.96
+    counts: Mapping[str, Mapping[str, int]],
+    prior_size: float = DEFAULT_CONFIG.log_odds_prior_size,
+    top: int = DEFAULT_CONFIG.distinctive_terms,
+    threshold: float = DEFAULT_CONFIG.keyness_threshold,
 ) -> dict[str, list[dict]]:
     """Weighted log-odds ratios with an informative Dirichlet prior (Monroe et al. 2008).
 

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     if writer is not None:
         writer.finish()
-    if args.out and not args.quiet:
+    if writer is not None and args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
     if builder is not None:
         tables = builder.finish(model, report_context(args, model))

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
-            progress.classified(sum(len(item.predictions) for item in chunk.results))
+            progress.classified(chunk.sentences)
     except BaseException:
         progress.close()
         builder.abort()

@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ..config import DEFAULT_CONFIG, Config
+from ..engine import ChunkResult
 from ..errors import ReportError
 from ..prediction import ArticlePredictions
 from ..schema import Article, Prediction
@@ -43,11 +43,11 @@ class ReportBuilder:
         self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames)
 
-    def add(self, results: Sequence[ArticlePredictions], summary: ReportCollector | None) -> None:
+    def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
         for item in results:
             self._sentences.write_article(item.predictions)
-        if summary is None:
+        if not isinstance(summary, ReportCollector):
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config)
         self.collector.merge(summary)
 
@@ -89,16 +89,8 @@ def articles_of(predictions: Iterable[Prediction]) -> Iterator[ArticlePrediction
         yield ArticlePredictions(Article(article_id, records[0].outlet, "", date=records[0].date), records)
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """A chunk of predicted articles with its collector, as the engines deliver them."""
-
-    results: list[ArticlePredictions]
-    summary: ReportCollector | None
-
-
-def chunks_of(items: Iterable[ArticlePredictions], size: int) -> Iterator[Chunk]:
-    """Chunks of ``size`` articles (summarised by the builder, in this process)."""
+def chunks_of(items: Iterable[ArticlePredictions], size: int) -> Iterator[ChunkResult]:
+    """Chunks of ``size`` articles, as the engines deliver them (summarised by the builder, in this process)."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
-        yield Chunk(batch, None)
+        yield ChunkResult(batch, None, len(batch), sum(len(item.predictions) for item in batch))

@@ -7,10 +7,12 @@ nor renders nor writes files.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -249,8 +251,8 @@ def _model_quality(card, config: Config) -> dict | None:
 def _keyness(collector: ReportCollector, outlets: list[str], config: Config) -> dict:
     if len(outlets) < 2:
         return {}
-    counts = {o: collector.terms.get(o) or {} for o in outlets}
-    return stats.log_odds_dirichlet(counts, config.log_odds_prior_size, config.distinctive_terms,  # type: ignore[arg-type]
+    counts = {o: collector.terms.get(o, Counter()) for o in outlets}
+    return stats.log_odds_dirichlet(counts, config.log_odds_prior_size, config.distinctive_terms,
                                     config.keyness_threshold)
 
 
@@ -306,7 +308,7 @@ def _phrases(collector: ReportCollector, outlets: list[str], frames: list[str]) 
     for phrase in collector.phrases:
         rows = []
         for outlet in outlets:
-            counts = collector.phrase_counts.get(phrase, {}).get(outlet, {})
+            counts = collector.phrase_counts.get(phrase, {}).get(outlet, Counter())
             words = collector.words.get(outlet, 0)
             rows.append({"outlet": outlet, "count": int(counts.get("count", 0)), "words": int(words),
                          "per_1000_words": stats.per_thousand(int(counts.get("count", 0)), int(words)),
@@ -340,7 +342,7 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
     dated = [(s, _parse_date(s.date)) for s in content]
     known = [(s, d) for s, d in dated if d is not None]
     missing = len(dated) - len(known)
-    empty = {"granularity": None, "periods": [], "series": {}, "undated_articles": missing}
+    empty: dict[str, Any] = {"granularity": None, "periods": [], "series": {}, "undated_articles": missing}
     if not known:
         return {**empty, "message": f"no article has a date ({missing} undated), so there is no time view"}
     first, last = min(d for _, d in known), max(d for _, d in known)
