@@ -98,6 +98,8 @@ class Config:
     # informative Dirichlet prior, spread over terms by their corpus frequency.
     log_odds_prior_size: float = 500.0
     top_model_terms: int = 12
+    # framelens explain: terms shown per frame.
+    explain_terms: int = 8
     # Labelling loop
     retrain_every: int = 10
     # Active learning: pick = (1 - margin) - weight * max cosine similarity to what is

@@ -67,7 +67,7 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def find_inputs(paths: Iterable[str | Path], manifest_name: str = "outlets.csv") -> list[Path | str]:
+def find_inputs(paths: Iterable[str | Path], manifest_name: str = DEFAULT_CONFIG.manifest_name) -> list[Path | str]:
     """Expand files and directories into the ordered list of inputs to read.
 
     Directories are walked recursively in sorted order; ``-`` stays as is.
@@ -107,8 +107,8 @@ def read_corpus(
     paths: Iterable[str | Path],
     *,
     fields: FieldMap = FieldMap(),
-    encoding: str = "utf-8",
-    manifest_name: str = "outlets.csv",
+    encoding: str | None = None,
+    manifest_name: str | None = None,
     stdin: IO | None = None,
     config: Config = DEFAULT_CONFIG,
     on_warning: Callable[[str], None] | None = None,
@@ -119,8 +119,11 @@ def read_corpus(
     or undecodable files, for record files without a text field and for a file
     over ``config.max_input_bytes``. An article over ``config.max_article_chars``
     (or with a paragraph over ``config.max_paragraph_chars``) is skipped and
-    ``on_warning`` gets a one-line message naming it.
+    ``on_warning`` gets a one-line message naming it. ``encoding`` and ``manifest_name``
+    default to ``config.encoding`` and ``config.manifest_name``.
     """
+    encoding = encoding or config.encoding
+    manifest_name = manifest_name or config.manifest_name
     reader = _Reader(fields, encoding, config, on_warning or (lambda message: None))
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for item in find_inputs(paths, manifest_name):
@@ -145,7 +148,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: {k: (v or "").strip() for k, v in row.items() if k} for row in reader}
 
 
-def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str:
+def decode_bytes(data: bytes, name: str, encoding: str) -> str:
     """Decode input bytes, with one-line errors that say how to fix them."""
     _check_head(data[:8192], name, encoding)
     try:

@@ -31,7 +31,7 @@ BOOTSTRAP_BLOCK_CELLS = 1_000_000
 
 
 def bootstrap_macro_f1(y_true, y_pred, groups, labels, rng: np.random.Generator, samples: int,
-                       level: float = 0.95) -> tuple[float, float]:
+                       level: float = DEFAULT_CONFIG.interval_level) -> tuple[float, float]:
     """Percentile interval of macro-F1, resampling whole groups (articles) with replacement.
 
     Each resample sums the per-group confusion counts of the groups drawn, so no

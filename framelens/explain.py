@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .config import DEFAULT_CONFIG
+
 
 def _parts(model):
     features = model.pipeline.named_steps["features"]
@@ -29,7 +31,7 @@ def _coefficients(classifier) -> np.ndarray:
     return coef
 
 
-def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[dict]]:
+def top_terms(model, n: int = DEFAULT_CONFIG.top_model_terms, *, words_only: bool = True) -> dict[str, list[dict]]:
     """Per frame, the ``n`` features with the largest positive coefficients."""
     _, classifier, names = _parts(model)
     coef = _coefficients(classifier)
@@ -47,7 +49,7 @@ def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[
     return result
 
 
-def explain_sentence(model, sentence: str, n: int = 8) -> dict:
+def explain_sentence(model, sentence: str, n: int = DEFAULT_CONFIG.explain_terms) -> dict:
     """The predicted frame, probabilities and, per frame, the terms that pushed towards it."""
     features, classifier, names = _parts(model)
     vector = features.transform([sentence]).tocsr()

@@ -246,7 +246,7 @@ def distinct_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_labels(
-    paths: Iterable[str | Path] = ("labels",), *, label_set: Sequence[str] | None = None
+    paths: Iterable[str | Path], *, label_set: Sequence[str] | None = None
 ) -> LabelSet:
     """Read and validate label files into a :class:`LabelSet`.
 

@@ -166,7 +166,7 @@ def _parse_card(card_path: Path) -> ModelCard:
         raise refuse("fields missing") from None
 
 
-def load_model(directory: str | Path = "model") -> FramingModel:
+def load_model(directory: str | Path) -> FramingModel:
     """Load a model after checking its hash and scikit-learn version against its card."""
     import sklearn
 

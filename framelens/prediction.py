@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .config import DEFAULT_CONFIG
 from .schema import Article, Prediction, Sentence
 from .sentences import SentenceSplitter, article_sentences
 
@@ -53,7 +54,7 @@ def predict_articles(
     articles: Iterable[Article],
     *,
     split: bool = True,
-    chunk_sentences: int = 2000,
+    chunk_sentences: int = DEFAULT_CONFIG.chunk_sentences,
     splitter: SentenceSplitter | None = None,
 ) -> Iterator[ArticlePredictions]:
     """Yield each article with its sentence predictions, in input order.

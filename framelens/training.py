@@ -34,7 +34,8 @@ from .model import FramingModel, ModelCard, normalise_for_features
 from .sentences import splitter_origin
 
 
-def build_pipeline(settings: ModelSettings, random_state: int = 0, signals: dict | None = None) -> Pipeline:
+def build_pipeline(settings: ModelSettings, random_state: int = DEFAULT_CONFIG.random_state,
+                   signals: dict | None = None) -> Pipeline:
     """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline.
 
     ``signals`` (frame → phrases, from the codebook) become keyword-count features

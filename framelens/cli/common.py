@@ -66,8 +66,7 @@ def read_inputs(args: argparse.Namespace, config: Config):
     """The articles of the INPUT paths; skipped over-long articles are reported on stderr."""
     from ..corpus import read_corpus
 
-    return read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                       manifest_name=config.manifest_name, config=config, on_warning=say)
+    return read_corpus(args.inputs, fields=field_map(args), config=config, on_warning=say)
 
 
 def field_map(args: argparse.Namespace):
