@@ -215,7 +215,7 @@ def _stem(path: Path) -> str:
     return name
 
 
-def _text_article(file_name: str, article_id: str, text: str, meta: dict, source: str) -> Article:
+def _text_article(article_id: str, text: str, meta: dict, source: str) -> Article:
     outlet = meta.get("outlet") or outlet_from_text(text) or article_id
     return Article(
         article_id=article_id,
@@ -412,7 +412,7 @@ class _Reader:
                 if text is not None and suffix in HTML_SUFFIXES:
                     text = extract_html_text(text, path)
                 if text is not None:
-                    yield from self._checked([_text_article(path.name, _stem(path), text, meta, str(path))])
+                    yield from self._checked([_text_article(_stem(path), text, meta, str(path))])
             elif suffix == ".jsonl":
                 records = self._jsonl_records(stream, str(path))
                 yield from self._checked(_records_to_articles(records, str(path), _stem(path), self.fields, meta))
@@ -431,7 +431,7 @@ class _Reader:
         else:
             text = self._whole_text(buffered, "<stdin>")
             if text is not None:
-                yield from self._checked([_text_article("stdin", "stdin", text, {}, "<stdin>")])
+                yield from self._checked([_text_article("stdin", text, {}, "<stdin>")])
 
     def _whole_text(self, stream: IO[bytes], name: str) -> str | None:
         cap = _byte_cap(self.config)

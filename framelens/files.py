@@ -27,7 +27,7 @@ from .errors import OutputError
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 # OWASP: a spreadsheet treats a cell beginning with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA = re.compile("'*[=+\\-@\t\r]")
+_FORMULA = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
 
 
 def current_umask() -> int:

@@ -271,11 +271,6 @@ def phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
 
 
-def phrase_occurrences(text: str, phrase: str) -> int:
-    """Case-insensitive whole-word occurrences of ``phrase`` in ``text``."""
-    return len(phrase_pattern(phrase).findall(text))
-
-
 def per_thousand(count: int, words: int) -> float:
     """Rate per 1,000 words."""
     return round(1000 * count / words, 3) if words else 0.0
