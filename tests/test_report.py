@@ -37,7 +37,8 @@ def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_d
     assert capsys.readouterr().err == (
         "framelens: wrote the report for 135 sentences from 5 articles and 5 outlets to r1/report.html "
         "(also report.md, report.json, articles.csv, outlets.csv, pairwise.csv, sentences.csv, figures/)\n")
-    assert main([*args, "--report", "r2"]) == 0
+    assert main([*args, "--report", "r2", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: no closing summary
     assert _without_command("r1/report.json") == _without_command("r2/report.json")
     assert sorted(p.name for p in Path("r1").iterdir()) == [
         "articles.csv", "figures", "outlets.csv", "pairwise.csv", "report.html", "report.json", "report.md",

@@ -19,7 +19,8 @@ def register(subparsers) -> None:
     parser.add_argument("--out", metavar="FILE", help="write records here (default: stdout)")
     parser.add_argument("--no-split", action="store_true",
                         help="inputs are already one sentence per line/record: no splitting, no boilerplate filter")
-    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or closing summary on stderr (warnings still show)")
     add_jobs_option(parser)
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local processes, or a Dask cluster (needs the dask extra)")
@@ -83,5 +84,6 @@ def run(args: argparse.Namespace) -> int:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
     if builder is not None:
         tables = builder.finish(model, report_context(args, model))
-        say_report_written(tables.report, args.report)
+        if not args.quiet:
+            say_report_written(tables.report, args.report)
     return 0

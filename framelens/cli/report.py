@@ -18,7 +18,8 @@ def register(subparsers) -> None:
     parser.add_argument("--out", metavar="DIR", default="report", help="report directory (default: report/)")
     add_report_options(parser, with_dir=False)
     add_jobs_option(parser)
-    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or closing summary on stderr (warnings still show)")
     parser.set_defaults(run=run)
 
 
@@ -97,5 +98,6 @@ def run(args: argparse.Namespace) -> int:
         raise
     progress.close()
     tables = builder.finish(model, report_context(args, model))
-    say_report_written(tables.report, args.out)
+    if not args.quiet:
+        say_report_written(tables.report, args.out)
     return 0
