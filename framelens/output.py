@@ -2,8 +2,8 @@
 
 The record schema is the :class:`~framelens.schema.Prediction` dataclass: JSONL
 keys are its fields in order; CSV columns are the same, with ``probabilities``
-spread into one column per label. Records go to a temp file beside the target
-(:func:`framelens.files.atomic_writer`), one whole article at a time;
+spread into one column per label. Records stream to stdout, or to a temp file
+beside the target (:func:`framelens.files.atomic_writer`), one whole article at a time;
 ``finish()`` renames it into place (after Ctrl-C too: it then holds the whole
 articles completed), ``abort()`` removes it. A FIFO, symlink or device given as
 the output is refused, not replaced: to stream into a pipe, write to stdout.

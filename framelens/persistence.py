@@ -1,10 +1,12 @@
-"""Save and load a model as one joblib artifact plus ``card.json``.
+"""Save and load a model: one artifact (``framing.joblib``, or ``framing.skops``) plus ``card.json``.
 
-Loading a joblib file runs code, so only an artifact whose sha256 matches the
-one its card recorded when framelens wrote it is ever loaded, and only with
-the scikit-learn version it was written by. The hash proves framelens wrote
-the file, not that the file is safe: a model directory is code, so load only
-models you trust (see the README).
+Saving is journaled (pending card, then artifact, then card), so a model directory
+always loads, as the old model or the new one; the replaced pair is kept in
+``previous/`` for ``train --rollback``. An artifact is loaded only when its sha256
+matches the one its card recorded, and only with the scikit-learn version that
+wrote it. Loading a joblib file unpickles it, which can run code: the hash proves
+framelens wrote the file, not that it is safe, so a model directory is code; load
+only models you trust (see the README). A skops artifact rebuilds trusted types only.
 """
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Turn articles into per-sentence predictions, in input order and in chunks."""
+"""Turn articles into per-sentence predictions, in input order.
+
+Sentences of consecutive articles are classified together in batches of about
+``chunk_sentences``; each article comes back with its own predictions. This is what
+runs inside every engine chunk (:mod:`framelens.engine`).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
