@@ -20,6 +20,7 @@ from pathlib import Path
 import joblib
 
 from .errors import (
+    MissingDependencyError,
     ModelError,
     ModelIntegrityError,
     ModelMissingError,
@@ -72,9 +73,8 @@ def save_model(model: FramingModel, directory: str | Path, *, keep_previous: boo
         if artifact_format == "skops":
             import zipfile
 
-            import skops.io
-
-            writer.write(skops.io.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
+            skops_io = _skops_io(directory / name)
+            writer.write(skops_io.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
         else:
             joblib.dump(model.pipeline, writer.handle, compress=3)
         writer.flush()
@@ -186,19 +186,24 @@ def load_model(directory: str | Path) -> FramingModel:
             f"{directory}: trained with scikit-learn {trained_with} but {sklearn.__version__} is installed; "
             "retrain with: framelens train"
         )
+    skops_io = _skops_io(artifact) if artifact.suffix == ".skops" else None
     try:
-        if artifact.suffix == ".skops":
-            import skops.io
-
-            pipeline = skops.io.load(artifact, trusted=SKOPS_TRUSTED)
-        else:
-            pipeline = joblib.load(artifact)
+        pipeline = skops_io.load(artifact, trusted=SKOPS_TRUSTED) if skops_io else joblib.load(artifact)
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
         raise ModelError(
             f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
     model = FramingModel(pipeline, card)
     model.source_dir = str(directory)
     return model
+
+
+def _skops_io(artifact: Path):
+    try:
+        import skops.io
+    except ModuleNotFoundError:
+        raise MissingDependencyError(
+            f"{artifact}: the skops format needs skops; install it with: pip install 'framelens[skops]'") from None
+    return skops.io
 
 
 def _keep_previous(directory: Path) -> None:
