@@ -106,7 +106,7 @@ def find_inputs(paths: Iterable[str | Path], manifest_name: str = DEFAULT_CONFIG
 def read_corpus(
     paths: Iterable[str | Path],
     *,
-    fields: FieldMap = FieldMap(),
+    fields: FieldMap | None = None,
     encoding: str | None = None,
     manifest_name: str | None = None,
     stdin: IO | None = None,
@@ -124,7 +124,7 @@ def read_corpus(
     """
     encoding = encoding or config.encoding
     manifest_name = manifest_name or config.manifest_name
-    reader = _Reader(fields, encoding, config, on_warning or (lambda message: None))
+    reader = _Reader(fields or FieldMap(), encoding, config, on_warning or (lambda message: None))
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for item in find_inputs(paths, manifest_name):
         if item == "-":
