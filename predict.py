@@ -1,4 +1,7 @@
-"""Same as ``framelens predict``: python predict.py INPUT [INPUT ...] [--model DIR] [--format jsonl|csv] [--out FILE]."""
+"""Same as ``framelens predict``.
+
+Usage: python predict.py INPUT [INPUT ...] [--model DIR] [--format jsonl|csv] [--out FILE]
+"""
 import sys
 
 from framelens.cli import main

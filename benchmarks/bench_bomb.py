@@ -18,7 +18,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 MEASURE = (
     "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
     "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"

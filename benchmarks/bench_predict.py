@@ -188,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = {
             "a": ("bare loop: Punkt + predict_proba, 1 process",
                   [sys.executable, __file__, "--bare", str(corpus), str(model_dir)]),
-            "b": ("framelens predict --jobs 1", predict + ["--jobs", "1", "--out", str(Path(tmp) / "b.jsonl")]),
-            "c": ("framelens predict --jobs 2", predict + ["--jobs", "2", "--out", str(Path(tmp) / "c.jsonl")]),
+            "b": ("framelens predict --jobs 1", [*predict, "--jobs", "1", "--out", str(Path(tmp) / "b.jsonl")]),
+            "c": ("framelens predict --jobs 2", [*predict, "--jobs", "2", "--out", str(Path(tmp) / "c.jsonl")]),
             "d": ("framelens predict --engine dask (2 workers)",
-                  predict + ["--engine", "dask", "--jobs", "2", "--out", str(Path(tmp) / "d.jsonl")]),
+                  [*predict, "--engine", "dask", "--jobs", "2", "--out", str(Path(tmp) / "d.jsonl")]),
         }
         results = {}
         print(f"load average before: {load_average()}")

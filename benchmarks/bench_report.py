@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             plain, plain_peak, _, _ = measure(predict)
             print(f"  (p) predict: {plain:.1f}s", file=sys.stderr)
             report_dir = Path(tmp) / f"report-{articles}"
-            with_report, report_peak, _, _ = measure(predict + ["--report", str(report_dir)])
+            with_report, report_peak, _, _ = measure([*predict, "--report", str(report_dir)])
             print(f"  (r) predict --report: {with_report:.1f}s", file=sys.stderr)
             if not (report_dir / "report.html").is_file():
                 raise SystemExit(f"no report written in {report_dir}")

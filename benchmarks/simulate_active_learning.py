@@ -57,7 +57,7 @@ def simulate(label_set, config: Config, *, seed_size: int, step: int, runs: int,
     candidates = [Candidate(Sentence(row.article_id, row.outlet, i, row.sentence), "", "", 0)
                   for i, row in enumerate(scored)]
     largest_pool = max(len(train) for train, _ in folds)
-    budgets = list(range(seed_size, largest_pool, step)) + [largest_pool]
+    budgets = [*list(range(seed_size, largest_pool, step)), largest_pool]
 
     def fit(indices):
         pipeline = build_pipeline(config.model, config.random_state, label_set.signals)

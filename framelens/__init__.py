@@ -77,7 +77,8 @@ def predict_articles(inputs, model=None, *, split: bool = True, **corpus_options
 
     model = model if model is not None else load_model()
     items = _as_list(inputs)
-    articles = items if items and all(isinstance(item, Article) for item in items) else read_corpus(items, **corpus_options)
+    given_articles = bool(items) and all(isinstance(item, Article) for item in items)
+    articles = items if given_articles else read_corpus(items, **corpus_options)
     for result in _predict(model, articles, split=split):
         for prediction in result.predictions:
             yield asdict(prediction)
@@ -90,7 +91,8 @@ def to_dataframe(records: Iterable[dict]):
     try:
         import pandas
     except ModuleNotFoundError:
-        raise MissingDependencyError("pandas is not installed; install it with: pip install 'framelens[pandas]'") from None
+        raise MissingDependencyError(
+            "pandas is not installed; install it with: pip install 'framelens[pandas]'") from None
     rows = []
     for record in records:
         row = {key: value for key, value in record.items() if key != "probabilities"}

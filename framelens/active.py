@@ -9,11 +9,12 @@ diversity alone (reading order breaks ties).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
+from .config import DEFAULT_CONFIG
 from .labels import sentence_key
 from .schema import Article, Sentence
 from .sentences import article_sentences
@@ -75,7 +76,7 @@ def rank_candidates(
     *,
     labelled_texts: Sequence[str] = (),
     limit: int | None = None,
-    diversity_weight: float = 0.5,
+    diversity_weight: float = DEFAULT_CONFIG.diversity_weight,
 ) -> list[Candidate]:
     """The ``limit`` (default all) most informative candidates, in the order to label them."""
     if not candidates:

@@ -30,7 +30,6 @@ from .labels import (
     empty_field_problems,
     find_label_files,
     label_problems,
-    read_declared_labels,
     read_label_rows,
     repeat_problems,
     rows_without,
@@ -145,7 +144,7 @@ def disputed_labels(rows: list[LabelRow], labels: Sequence[str], config: Config,
         if np.any(given == index):
             thresholds[index] = proba[given == index, index].mean()
     disputes = []
-    for row, p, own in zip(scored, proba, given):
+    for row, p, own in zip(scored, proba, given, strict=True):
         above = np.flatnonzero(p >= thresholds)
         if len(above) == 0:
             continue

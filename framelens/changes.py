@@ -11,7 +11,7 @@ from .model import ModelCard
 
 def describe_change(previous: ModelCard, current: ModelCard) -> list[str]:
     """Lines comparing ``current`` with ``previous``."""
-    labels = list(current.label_counts) + [label for label in previous.label_counts if label not in current.label_counts]
+    labels = [*current.label_counts, *(label for label in previous.label_counts if label not in current.label_counts)]
     added = ", ".join(
         f"{label} {_signed(current.label_counts.get(label, 0) - previous.label_counts.get(label, 0), '+d')}"
         for label in labels

@@ -9,9 +9,7 @@ each removed line is reported with the rule that removed it so a user can see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-
-from .schema import Article
+from dataclasses import dataclass
 
 _TERMINAL = tuple(".!?…\"”’')»:;")
 
@@ -121,11 +119,6 @@ def strip_boilerplate(text: str) -> str:
     removed = {line.line_number - 1 for line in boilerplate_lines(text)}
     lines = text.split("\n")
     return "\n".join("" if i in removed else line for i, line in enumerate(lines))
-
-
-def clean_article(article: Article) -> Article:
-    """The article with boilerplate removed from its text."""
-    return replace(article, text=strip_boilerplate(article.text))
 
 
 def _line_rule(line: str) -> str | None:

@@ -14,6 +14,7 @@ writing a ``codebook.toml``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,16 +170,16 @@ def shipped_codebook() -> Codebook:
     """The codebook of the shipped Russia–Iran treaty model (package data)."""
     from importlib import resources
 
-    resource = resources.files("framelens").joinpath("data", "labels", CODEBOOK_FILE)
+    resource = resources.files("framelens") / "data" / "labels" / CODEBOOK_FILE
     values = _toml().loads(resource.read_text("utf-8"))
     return Codebook.from_dict(values, source=f"framelens/data/labels/{CODEBOOK_FILE}")
 
 
 def _toml():
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10: the same parser as the tomli package
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10: the same parser as the tomli package
+        import tomli as tomllib
     return tomllib
 
 

@@ -6,6 +6,7 @@ nothing reads a global. Paths are not part of the config: they are arguments.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ class ModelSettings:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ModelSettings":
+    def from_dict(cls, values: dict) -> ModelSettings:
         """Inverse of :meth:`as_dict`; unknown keys are ignored."""
         known = {f for f in cls.__dataclass_fields__}
-        clean = {}
+        clean: dict[str, Any] = {}
         for key, value in values.items():
             if key in known:
                 clean[key] = tuple(value) if isinstance(value, list) else value
@@ -98,6 +99,8 @@ class Config:
     # informative Dirichlet prior, spread over terms by their corpus frequency.
     log_odds_prior_size: float = 500.0
     top_model_terms: int = 12
+    # framelens explain: terms shown per frame.
+    explain_terms: int = 8
     # Labelling loop
     retrain_every: int = 10
     # Active learning: pick = (1 - margin) - weight * max cosine similarity to what is
@@ -109,7 +112,7 @@ class Config:
     # Audit: TF-IDF cosine similarity at or above this is a near duplicate.
     near_duplicate_similarity: float = 0.9
 
-    def with_model(self, **changes) -> "Config":
+    def with_model(self, **changes) -> Config:
         """A copy with some model settings changed."""
         return replace(self, model=replace(self.model, **changes))
 

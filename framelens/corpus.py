@@ -67,7 +67,7 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def find_inputs(paths: Iterable[str | Path], manifest_name: str = "outlets.csv") -> list[Path | str]:
+def find_inputs(paths: Iterable[str | Path], manifest_name: str = DEFAULT_CONFIG.manifest_name) -> list[Path | str]:
     """Expand files and directories into the ordered list of inputs to read.
 
     Directories are walked recursively in sorted order; ``-`` stays as is.
@@ -106,9 +106,9 @@ def find_inputs(paths: Iterable[str | Path], manifest_name: str = "outlets.csv")
 def read_corpus(
     paths: Iterable[str | Path],
     *,
-    fields: FieldMap = FieldMap(),
-    encoding: str = "utf-8",
-    manifest_name: str = "outlets.csv",
+    fields: FieldMap | None = None,
+    encoding: str | None = None,
+    manifest_name: str | None = None,
     stdin: IO | None = None,
     config: Config = DEFAULT_CONFIG,
     on_warning: Callable[[str], None] | None = None,
@@ -119,9 +119,12 @@ def read_corpus(
     or undecodable files, for record files without a text field and for a file
     over ``config.max_input_bytes``. An article over ``config.max_article_chars``
     (or with a paragraph over ``config.max_paragraph_chars``) is skipped and
-    ``on_warning`` gets a one-line message naming it.
+    ``on_warning`` gets a one-line message naming it. ``encoding`` and ``manifest_name``
+    default to ``config.encoding`` and ``config.manifest_name``.
     """
-    reader = _Reader(fields, encoding, config, on_warning or (lambda message: None))
+    encoding = encoding or config.encoding
+    manifest_name = manifest_name or config.manifest_name
+    reader = _Reader(fields or FieldMap(), encoding, config, on_warning or (lambda message: None))
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for item in find_inputs(paths, manifest_name):
         if item == "-":
@@ -145,7 +148,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: {k: (v or "").strip() for k, v in row.items() if k} for row in reader}
 
 
-def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str:
+def decode_bytes(data: bytes, name: str, encoding: str) -> str:
     """Decode input bytes, with one-line errors that say how to fix them."""
     _check_head(data[:8192], name, encoding)
     try:
@@ -212,7 +215,7 @@ def _stem(path: Path) -> str:
     return name
 
 
-def _text_article(file_name: str, article_id: str, text: str, meta: dict, source: str) -> Article:
+def _text_article(article_id: str, text: str, meta: dict, source: str) -> Article:
     outlet = meta.get("outlet") or outlet_from_text(text) or article_id
     return Article(
         article_id=article_id,
@@ -335,7 +338,7 @@ class _Limited(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         count = self._raw.readinto(buffer) or 0
         self.total += count
         if self.total > self._limit:
@@ -365,7 +368,8 @@ def _reading(name: str, encoding: str, line: Callable[[], int] | None = None) ->
     try:
         yield
     except (gzip.BadGzipFile, EOFError, zlib.error):
-        raise InputError(f"{name}: not a valid gzip file (corrupt or cut short); re-compress it or remove the .gz suffix") from None
+        raise InputError(
+            f"{name}: not a valid gzip file (corrupt or cut short); re-compress it or remove the .gz suffix") from None
     except UnicodeDecodeError:
         where = f", near line {line() + 1}" if line else ""
         raise InputError(
@@ -408,7 +412,7 @@ class _Reader:
                 if text is not None and suffix in HTML_SUFFIXES:
                     text = extract_html_text(text, path)
                 if text is not None:
-                    yield from self._checked([_text_article(path.name, _stem(path), text, meta, str(path))])
+                    yield from self._checked([_text_article(_stem(path), text, meta, str(path))])
             elif suffix == ".jsonl":
                 records = self._jsonl_records(stream, str(path))
                 yield from self._checked(_records_to_articles(records, str(path), _stem(path), self.fields, meta))
@@ -427,7 +431,7 @@ class _Reader:
         else:
             text = self._whole_text(buffered, "<stdin>")
             if text is not None:
-                yield from self._checked([_text_article("stdin", "stdin", text, {}, "<stdin>")])
+                yield from self._checked([_text_article("stdin", text, {}, "<stdin>")])
 
     def _whole_text(self, stream: IO[bytes], name: str) -> str | None:
         cap = _byte_cap(self.config)
@@ -457,7 +461,8 @@ class _Reader:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
-                    raise InputError(f"{name}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
+                    raise InputError(
+                        f"{name}, line {number}: not valid JSON ({error.msg}); fix or remove the line") from None
                 if not isinstance(record, dict):
                     raise InputError(f"{name}, line {number}: expected a JSON object per line, not a JSON "
                                      f"{type(record).__name__}; fix or remove the line")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .calibration import decision_columns
+from .config import DEFAULT_CONFIG
 from .errors import LabelError
 from .labels import LabelRow
 
@@ -43,7 +44,7 @@ class Folds:
         return [self.scored[i] for i in self.splits[fold][0]] + self.train_only
 
 
-def grouped_folds(rows: Sequence[LabelRow], group_by: str = "article", n_splits: int = 5, *,
+def grouped_folds(rows: Sequence[LabelRow], group_by: str = "article", n_splits: int = DEFAULT_CONFIG.cv_folds, *,
                   score_authored: bool = False) -> Folds:
     """GroupKFold over the rows that are not authored (all rows with ``score_authored``).
 
@@ -182,5 +183,5 @@ def per_class_table(y_true, y_pred, labels: Sequence[str]) -> dict[str, dict[str
     return {
         label: {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
                 "support": int(s)}
-        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
     }

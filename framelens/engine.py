@@ -7,12 +7,15 @@ runs (this process, a worker process or a Dask worker), optionally calls a
 :class:`ChunkResult` per chunk in input order, whatever the engine. So the
 output of ``jobs=N`` and of Dask is identical to ``jobs=1``.
 
-Articles are read lazily and at most ``workers × tasks_in_flight_per_worker``
-chunks are in flight, so memory stays bounded whatever the corpus size. Tasks
-carry articles one way and predictions (or only a summary) back: never the
-article texts again, never the model. The model reaches each local worker once,
-as the directory of a saved model (the worker loads the hash-checked artifact)
-or pickled with the worker's start-up; Dask workers get it scattered once.
+Articles are read lazily and the chunks in flight are bounded
+(``tasks_in_flight_per_worker`` per worker), so memory stays bounded whatever the
+corpus size. Locally, ``jobs=N`` means N processes in all: N - 1 spawned workers,
+plus this process, which classifies a chunk itself whenever the workers are full;
+workers exit when this process dies, even by ``kill -9``. Tasks carry articles one
+way and predictions (or only a summary) back: never the article texts again, never
+the model. The model reaches each local worker once, as the directory of a saved
+model (the worker loads the hash-checked artifact) or pickled with the worker's
+start-up; Dask workers get it scattered once.
 """
 from __future__ import annotations
 
@@ -153,7 +156,9 @@ class _ChunkTask:
     def result(chunk: list[Article], output: _TaskOutput) -> ChunkResult:
         """Join a task's output with the articles it was given."""
         predictions, summary, articles, sentences = output
-        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions)] if predictions is not None else []
+        if predictions is None:
+            return ChunkResult([], summary, articles, sentences)
+        results = [ArticlePredictions(a, p) for a, p in zip(chunk, predictions, strict=True)]
         return ChunkResult(results, summary, articles, sentences)
 
 

@@ -31,7 +31,7 @@ BOOTSTRAP_BLOCK_CELLS = 1_000_000
 
 
 def bootstrap_macro_f1(y_true, y_pred, groups, labels, rng: np.random.Generator, samples: int,
-                       level: float = 0.95) -> tuple[float, float]:
+                       level: float = DEFAULT_CONFIG.interval_level) -> tuple[float, float]:
     """Percentile interval of macro-F1, resampling whole groups (articles) with replacement.
 
     Each resample sums the per-group confusion counts of the groups drawn, so no
@@ -59,7 +59,7 @@ def reliability(y_true, probabilities, labels, bins: int = 5) -> list[dict]:
     """Reliability curve of the top prediction: confidence vs accuracy per bin."""
     proba = np.asarray(probabilities)
     confidence = proba.max(axis=1)
-    correct = np.array([labels[i] == t for i, t in zip(proba.argmax(axis=1), y_true)])
+    correct = np.array([labels[i] == t for i, t in zip(proba.argmax(axis=1), y_true, strict=True)])
     edges = np.linspace(1 / len(labels), 1, bins + 1)
     rows = []
     for low, high in itertools.pairwise(edges):

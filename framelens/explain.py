@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .config import DEFAULT_CONFIG
+
 
 def _parts(model):
     features = model.pipeline.named_steps["features"]
@@ -29,12 +31,12 @@ def _coefficients(classifier) -> np.ndarray:
     return coef
 
 
-def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[dict]]:
+def top_terms(model, n: int = DEFAULT_CONFIG.top_model_terms, *, words_only: bool = True) -> dict[str, list[dict]]:
     """Per frame, the ``n`` features with the largest positive coefficients."""
     _, classifier, names = _parts(model)
     coef = _coefficients(classifier)
     result = {}
-    for row, frame in zip(coef, classifier.classes_):
+    for row, frame in zip(coef, classifier.classes_, strict=True):
         order = np.argsort(-row, kind="stable")
         picked = []
         for index in order:
@@ -47,14 +49,14 @@ def top_terms(model, n: int = 12, *, words_only: bool = True) -> dict[str, list[
     return result
 
 
-def explain_sentence(model, sentence: str, n: int = 8) -> dict:
+def explain_sentence(model, sentence: str, n: int = DEFAULT_CONFIG.explain_terms) -> dict:
     """The predicted frame, probabilities and, per frame, the terms that pushed towards it."""
     features, classifier, names = _parts(model)
     vector = features.transform([sentence]).tocsr()
     coef = _coefficients(classifier)
     proba = model.pipeline.predict_proba([sentence])[0]
     contributions = {}
-    for row, frame in zip(coef, classifier.classes_):
+    for row, frame in zip(coef, classifier.classes_, strict=True):
         values = vector.data * row[vector.indices]
         order = np.argsort(-values, kind="stable")
         contributions[str(frame)] = [
@@ -65,7 +67,7 @@ def explain_sentence(model, sentence: str, n: int = 8) -> dict:
     return {
         "sentence": sentence,
         "label": str(classifier.classes_[best]),
-        "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba)},
+        "probabilities": {str(f): round(float(p), 4) for f, p in zip(classifier.classes_, proba, strict=True)},
         "terms": contributions,
     }
 
@@ -79,7 +81,7 @@ def term_contributions(model, sentence: str, frame: str) -> list[tuple[str, str,
     vector = features.transform([sentence]).tocsr()
     row = _coefficients(classifier)[list(classifier.classes_).index(frame)]
     result = []
-    for index, value in zip(vector.indices, vector.data):
+    for index, value in zip(vector.indices, vector.data, strict=True):
         kind, _, term = names[index].partition("__")
         result.append((kind, term, float(value * row[index])))
     return result

@@ -27,7 +27,7 @@ from .errors import OutputError
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 # OWASP: a spreadsheet treats a cell beginning with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA = re.compile("'*[=+\\-@\t\r]")
+_FORMULA = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
 
 
 def current_umask() -> int:
@@ -149,7 +149,7 @@ class AtomicWriter:
         with contextlib.suppress(OSError):
             os.unlink(self.temp_path)
 
-    def __enter__(self) -> AtomicWriter:  # noqa: PYI034 (Python 3.10 has no typing.Self)
+    def __enter__(self) -> AtomicWriter:  # not typing.Self: Python 3.10 has none
         return self
 
     def __exit__(self, kind, value, traceback) -> None:

@@ -154,7 +154,8 @@ def read_label_rows(path: Path, *, keep_empty: bool = False) -> list[LabelRow]:
     (for :func:`empty_field_problems` to report) instead of raising.
     """
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        # Opened apart from the with below, so only an error opening it reads "cannot read".
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as error:
         raise LabelError(f"{path}: cannot read ({error.strerror})") from None
     with handle:
@@ -245,7 +246,7 @@ def distinct_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_labels(
-    paths: Iterable[str | Path] = ("labels",), *, label_set: Sequence[str] | None = None
+    paths: Iterable[str | Path], *, label_set: Sequence[str] | None = None
 ) -> LabelSet:
     """Read and validate label files into a :class:`LabelSet`.
 
@@ -306,7 +307,8 @@ def label_problems(rows: list[LabelRow], declared: Sequence[str] | None) -> list
         if close:
             problems.append(LabelProblem(
                 "unknown-label", row.file, row.row,
-                f"label '{row.label}' looks like a typo of '{close[0]}'; fix it, or declare the labels in a {CODEBOOK_FILE}",
+                f"label '{row.label}' looks like a typo of '{close[0]}'; "
+                f"fix it, or declare the labels in a {CODEBOOK_FILE}",
             ))
     return problems
 
@@ -405,7 +407,8 @@ def check_writable(path: str | Path) -> None:
             with open(path, "a", encoding="utf-8"):
                 pass
         except OSError as error:
-            raise LabelError(f"{path}: not writable ({error.strerror}); make it writable or choose another --into file") from None
+            raise LabelError(
+                f"{path}: not writable ({error.strerror}); make it writable or choose another --into file") from None
 
 
 @contextlib.contextmanager

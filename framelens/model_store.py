@@ -39,7 +39,7 @@ def shipped_model_dir() -> Path:
     """The model that ships inside the package (trained on the Russia–Iran treaty seeds)."""
     from importlib import resources
 
-    return Path(str(resources.files("framelens").joinpath("data", DEFAULT_MODEL_DIR)))
+    return Path(str(resources.files("framelens") / "data" / DEFAULT_MODEL_DIR))
 
 
 def resolve_model_dir(path: str | os.PathLike | None = None, *, environ: Mapping[str, str] | None = None) -> Path:

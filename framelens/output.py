@@ -2,8 +2,8 @@
 
 The record schema is the :class:`~framelens.schema.Prediction` dataclass: JSONL
 keys are its fields in order; CSV columns are the same, with ``probabilities``
-spread into one column per label. Records go to a temp file beside the target
-(:func:`framelens.files.atomic_writer`), one whole article at a time;
+spread into one column per label. Records stream to stdout, or to a temp file
+beside the target (:func:`framelens.files.atomic_writer`), one whole article at a time;
 ``finish()`` renames it into place (after Ctrl-C too: it then holds the whole
 articles completed), ``abort()`` removes it. A FIFO, symlink or device given as
 the output is refused, not replaced: to stream into a pipe, write to stdout.
@@ -97,7 +97,7 @@ class PredictionWriter:
         self.articles = 0
         self.records = 0
         self._stream: Any
-        if target is None or isinstance(target, (str, Path)) and str(target) == "-":
+        if target is None or (isinstance(target, (str, Path)) and str(target) == "-"):
             self._stream = sys.stdout
         elif isinstance(target, (str, Path)):
             self.path = Path(target)
@@ -149,7 +149,8 @@ def read_predictions(path: str | Path) -> Iterator[Prediction]:
         else:
             yield from _read_jsonl(path)
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid UTF-8; give the file framelens predict wrote, or re-save it as UTF-8") from None
+        raise InputError(
+            f"{path}: not valid UTF-8; give the file framelens predict wrote, or re-save it as UTF-8") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror}); check its permissions") from None
 
@@ -193,7 +194,7 @@ def _read_csv(path: Path) -> Iterator[Prediction]:
                 raise InputError(f"{path}: not a framelens predictions CSV (missing {', '.join(missing)})")
             labels = [c for c in columns if c not in fixed]
             for number, cells in enumerate(reader, start=2):
-                row = dict(zip(columns, map(csv_unsafe, cells)))
+                row = dict(zip(columns, map(csv_unsafe, cells), strict=False))  # a short row fails below, by name
                 try:
                     values: dict[str, Any] = {name: row[name] for name in fixed if name in row}
                     values[SPREAD] = {label: row[label] for label in labels}

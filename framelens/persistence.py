@@ -1,10 +1,12 @@
-"""Save and load a model as one joblib artifact plus ``card.json``.
+"""Save and load a model: one artifact (``framing.joblib``, or ``framing.skops``) plus ``card.json``.
 
-Loading a joblib file runs code, so only an artifact whose sha256 matches the
-one its card recorded when framelens wrote it is ever loaded, and only with
-the scikit-learn version it was written by. The hash proves framelens wrote
-the file, not that the file is safe: a model directory is code, so load only
-models you trust (see the README).
+Saving is journaled (pending card, then artifact, then card), so a model directory
+always loads, as the old model or the new one; the replaced pair is kept in
+``previous/`` for ``train --rollback``. An artifact is loaded only when its sha256
+matches the one its card recorded, and only with the scikit-learn version that
+wrote it. Loading a joblib file unpickles it, which can run code: the hash proves
+framelens wrote the file, not that it is safe, so a model directory is code; load
+only models you trust (see the README). A skops artifact rebuilds trusted types only.
 """
 from __future__ import annotations
 
@@ -116,9 +118,11 @@ def read_card(directory: str | Path) -> ModelCard:
     directory = Path(directory)
     card_path = directory / CARD
     if not directory.is_dir():
-        raise ModelMissingError(f"{directory}: model directory does not exist; train one with: framelens train --model {directory}")
+        raise ModelMissingError(
+            f"{directory}: model directory does not exist; train one with: framelens train --model {directory}")
     missing = ModelMissingError(
-        f"{directory}: no trained model here ({ARTIFACT} and {CARD}); train one with: framelens train --model {directory}"
+        f"{directory}: no trained model here ({ARTIFACT} and {CARD}); "
+        f"train one with: framelens train --model {directory}"
     )
     if not card_path.is_file():
         raise missing
@@ -163,7 +167,7 @@ def _parse_card(card_path: Path) -> ModelCard:
         raise refuse("fields missing") from None
 
 
-def load_model(directory: str | Path = "model") -> FramingModel:
+def load_model(directory: str | Path) -> FramingModel:
     """Load a model after checking its hash and scikit-learn version against its card."""
     import sklearn
 
@@ -189,7 +193,8 @@ def load_model(directory: str | Path = "model") -> FramingModel:
     except MissingDependencyError:
         raise
     except Exception as error:  # a hash-checked file that still fails to load is a broken install
-        raise ModelError(f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
+        raise ModelError(
+            f"{artifact}: cannot be loaded ({type(error).__name__}); retrain with: framelens train") from None
     model = FramingModel(pipeline, card)
     model.source_dir = str(directory)
     return model

@@ -143,7 +143,8 @@ def share_heatmap(ax, outlets: Sequence[str], frames: Sequence[str], shares, cou
     """Outlet × frame heatmap of shares; each cell reads "41% (n=23)" with n the sentences in that frame."""
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(frames)), labels=[mpl_safe(f) for f in frames])
-    ax.set_yticks(range(len(outlets)), labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles)])
+    ax.set_yticks(range(len(outlets)),
+                  labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles, strict=True)])
     for row in range(len(outlets)):
         for column in range(len(frames)):
             value = shares[row][column]
@@ -204,7 +205,7 @@ def _with_gaps(starts: Sequence[date], values: Sequence, step_days: float) -> tu
     """Insert a NaN point wherever consecutive periods are further apart than one step, so lines break there."""
     xs: list = []
     ys: list = []
-    for i, (start, value) in enumerate(zip(starts, values)):
+    for i, (start, value) in enumerate(zip(starts, values, strict=True)):
         if i and (start - starts[i - 1]).days > step_days * 1.5:
             xs.append(starts[i - 1] + (start - starts[i - 1]) / 2)
             ys.append(math.nan)
@@ -234,7 +235,7 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
         _, lows = _with_gaps(starts, low, step)
         _, highs = _with_gaps(starts, high, step)
         ax.fill_between(xs, lows, highs, color=colour, alpha=0.15, linewidth=0)
-        present = [(start, cell) for start, cell in zip(starts, cells) if cell]
+        present = [(start, cell) for start, cell in zip(starts, cells, strict=True) if cell]
         # One scatter per size class: an SVG then holds one marker shape per class, not one per point.
         for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
             points = [(start, cell["share"]) for start, cell in present if _size_class(cell["articles"]) == size_class]
@@ -270,8 +271,9 @@ def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpu
     colours = [OKABE_ITO[0] if t["z"] > 0 else "#999999" for t in ordered]
     ys = range(len(ordered))
     ax.barh(ys, [t["z"] for t in ordered], color=colours, height=0.7)
-    for y, t in zip(ys, ordered):
-        ax.text(t["z"] + (0.08 if t["z"] > 0 else -0.08), y, f"{mpl_safe(t['term'])} ({t['count']} vs {t['count_rest']})",
+    for y, t in zip(ys, ordered, strict=True):
+        ax.text(t["z"] + (0.08 if t["z"] > 0 else -0.08), y,
+                f"{mpl_safe(t['term'])} ({t['count']} vs {t['count_rest']})",
                 va="center", ha="left" if t["z"] > 0 else "right", fontsize=8)
     ax.axvline(0, color="#333333", linewidth=0.8)
     for edge in (threshold, -threshold):

@@ -1,4 +1,9 @@
-"""Turn articles into per-sentence predictions, in input order and in chunks."""
+"""Turn articles into per-sentence predictions, in input order.
+
+Sentences of consecutive articles are classified together in batches of about
+``chunk_sentences``; each article comes back with its own predictions. This is what
+runs inside every engine chunk (:mod:`framelens.engine`).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,7 +32,7 @@ def predictions_from_proba(
     """Build :class:`Prediction` records from a probability matrix (``model_id``: the card's ``model_id``)."""
     records = []
     best = proba.argmax(axis=1) if len(sentences) else []
-    for sentence, row, top in zip(sentences, proba, best):
+    for sentence, row, top in zip(sentences, proba, best, strict=True):
         records.append(
             Prediction(
                 article_id=sentence.article_id,
@@ -36,7 +41,7 @@ def predictions_from_proba(
                 text=sentence.text,
                 label=classes[top],
                 confidence=round(float(row[top]), 6),
-                probabilities={label: round(float(p), 6) for label, p in zip(classes, row)},
+                probabilities={label: round(float(p), 6) for label, p in zip(classes, row, strict=True)},
                 date=sentence.date,
                 model=model_id,
             )

@@ -14,6 +14,7 @@ from .errors import OutputError
 
 LABELS_FILE = "labels.csv"
 LABELS_HEADER = "article_id,outlet,text,label,source,note\n"
+_TODO_DEFINITION = "TODO: one line saying what this label means"
 
 EXAMPLE = Codebook(
     story="Tariffs on imported steel",
@@ -85,7 +86,7 @@ def codebook_toml(codebook: Codebook) -> str:
         lines.append(f"no_frame = {json.dumps(codebook.no_frame)}")
     for frame in codebook.frames:
         lines += ["", "[[frames]]", f"name = {json.dumps(frame.name, ensure_ascii=False)}",
-                  f"definition = {json.dumps(frame.definition or 'TODO: one line saying what this label means', ensure_ascii=False)}"]
+                  f"definition = {json.dumps(frame.definition or _TODO_DEFINITION, ensure_ascii=False)}"]
         for key in ("signals", "examples"):
             values = getattr(frame, key)
             if values:
@@ -98,10 +99,7 @@ def codebook_toml(codebook: Codebook) -> str:
 def init_project(directory: str | Path, names: Sequence[str] | None = None, *, story: str = "") -> list[Path]:
     """Write the starter files into ``directory``; refuses if any of them exists. Returns the paths written."""
     directory = Path(directory)
-    if names:
-        codebook = Codebook.from_names(names, "--frames")
-    else:
-        codebook = EXAMPLE
+    codebook = Codebook.from_names(names, "--frames") if names else EXAMPLE
     if story:
         codebook = Codebook(codebook.frames, codebook.no_frame, story)
     files = {

@@ -1,8 +1,9 @@
-"""Small frozen records passed between modules.
+"""Small frozen records passed between modules: articles, sentences, predictions, article summaries.
 
-Records written to disk take their fields from these dataclasses
-(:mod:`framelens.output` derives JSONL keys and CSV columns from
-:class:`Prediction`), so the schema lives here and nowhere else.
+The prediction files framelens writes take their fields from :class:`Prediction`
+(:mod:`framelens.output` derives the JSONL keys and CSV columns from it, and reads
+them back by its annotations), so that schema lives here and nowhere else. The
+report's tables are laid out in :mod:`framelens.report.write`.
 """
 from __future__ import annotations
 

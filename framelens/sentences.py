@@ -40,7 +40,7 @@ _WHITESPACE = re.compile(r"[ \t\u00a0]+")
 
 def shipped_abbreviations() -> set[str]:
     """The abbreviation list shipped with framelens (lower case, no final period)."""
-    text = resources.files("framelens").joinpath("data", ABBREVIATIONS_FILE).read_text("utf-8")
+    text = (resources.files("framelens") / "data" / ABBREVIATIONS_FILE).read_text("utf-8")
     return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
@@ -69,7 +69,7 @@ def installed_punkt_tab(language: str = PUNKT_TAB_LANGUAGE) -> PunktParameters |
 
 def shipped_parameters() -> PunktParameters:
     """The Punkt parameters shipped in ``framelens/data/punkt_params.json``."""
-    raw = json.loads(resources.files("framelens").joinpath("data", PARAMS_FILE).read_text("utf-8"))
+    raw = json.loads((resources.files("framelens") / "data" / PARAMS_FILE).read_text("utf-8"))
     return parameters_from_dict(raw)
 
 

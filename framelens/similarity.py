@@ -5,7 +5,7 @@ the same thing with other punctuation or case score 1.0.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -31,7 +31,7 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     product = sparse.triu(vectors @ vectors.T, k=1).tocoo()
     pairs = [
         (int(i), int(j), float(v))
-        for i, j, v in zip(product.row, product.col, product.data)
+        for i, j, v in zip(product.row, product.col, product.data, strict=True)
         if v >= threshold - 1e-9
     ]
     return sorted(pairs)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any
 
 import numpy as np
+
+from .config import DEFAULT_CONFIG
 
 # Resampling B × articles at once would hold B·k·frames floats; blocks of this many
 # replicates keep memory flat for outlets with thousands of articles.
@@ -38,7 +41,7 @@ def share_intervals(
     rng: np.random.Generator,
     *,
     samples: int,
-    level: float = 0.95,
+    level: float = DEFAULT_CONFIG.interval_level,
     resample_articles: bool = True,
     error_articles: int | None = None,
 ) -> list[ShareInterval]:
@@ -98,7 +101,7 @@ def share_intervals(
     high = np.percentile(replicates, 100 - tail, axis=0)
     return [
         ShareInterval(round(float(p), 4), round(float(min(lo, p)), 4), round(float(max(hi, p)), 4))
-        for p, lo, hi in zip(point, low, high)
+        for p, lo, hi in zip(point, low, high, strict=True)
     ]
 
 
@@ -165,25 +168,19 @@ def pairwise_permutation_tests(
     """
     article_shares = np.asarray(article_shares, dtype=float)
     outlet_index = np.asarray(outlet_index)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for a in range(len(names)):
         for b in range(a + 1, len(names)):
             rows = np.flatnonzero((outlet_index == a) | (outlet_index == b))
             values = article_shares[rows]
             in_a = outlet_index[rows] == a
             size_a, size = int(in_a.sum()), len(rows)
-
-            def spread(member: np.ndarray) -> np.ndarray:
-                mean_a = member @ values / size_a
-                mean_b = (~member) @ values / (size - size_a)
-                return (size_a * (size - size_a) / size) * np.sum((mean_a - mean_b) ** 2, axis=-1)
-
-            observed = float(spread(in_a))
+            observed = float(_between_spread(in_a, values, size_a))
             exceed, done = 0, 0
             while done < permutations:  # blocks keep (permutations × articles) memory small
                 block = min(_REPLICATE_BLOCK, permutations - done)
                 shuffled = in_a[np.argsort(rng.random((block, size)), axis=1)]
-                exceed += int(np.sum(spread(shuffled) >= observed - 1e-12))
+                exceed += int(np.sum(_between_spread(shuffled, values, size_a) >= observed - 1e-12))
                 done += block
             pairs.append({
                 "outlets": [names[a], names[b]],
@@ -191,9 +188,17 @@ def pairwise_permutation_tests(
                 "p_value": round((1 + exceed) / (1 + permutations), 6),
                 "articles": [size_a, size - size_a],
             })
-    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs])):
+    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs]), strict=True):
         pair["p_holm"] = round(adjusted, 6)
     return pairs
+
+
+def _between_spread(member: np.ndarray, values: np.ndarray, size_a: int) -> np.ndarray:
+    """Between-group sum of squares of ``values`` for memberships ``member`` (True: outlet a), per row."""
+    size = len(values)
+    mean_a = member @ values / size_a
+    mean_b = (~member) @ values / (size - size_a)
+    return (size_a * (size - size_a) / size) * np.sum((mean_a - mean_b) ** 2, axis=-1)
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -208,7 +213,10 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 
 def log_odds_dirichlet(
-    counts: dict[str, Counter], prior_size: float = 500.0, top: int = 15, threshold: float = 1.96
+    counts: Mapping[str, Mapping[str, int]],
+    prior_size: float = DEFAULT_CONFIG.log_odds_prior_size,
+    top: int = DEFAULT_CONFIG.distinctive_terms,
+    threshold: float = DEFAULT_CONFIG.keyness_threshold,
 ) -> dict[str, list[dict]]:
     """Weighted log-odds ratios with an informative Dirichlet prior (Monroe et al. 2008).
 
@@ -261,11 +269,6 @@ def phrase_pattern(phrase: str) -> re.Pattern:
     """Case-insensitive whole-word pattern of ``phrase`` (any run of non-word characters between its words)."""
     words = r"\W+".join(re.escape(part) for part in phrase.split())
     return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
-
-
-def phrase_occurrences(text: str, phrase: str) -> int:
-    """Case-insensitive whole-word occurrences of ``phrase`` in ``text``."""
-    return len(phrase_pattern(phrase).findall(text))
 
 
 def per_thousand(count: int, words: int) -> float:

@@ -18,7 +18,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import __version__
 from .calibration import calibrate
-from .sentences import splitter_origin
 from .config import DEFAULT_CONFIG, Config, ModelSettings
 from .cv import (
     OutOfFold,
@@ -32,9 +31,11 @@ from .cv import (
 from .errors import LabelError
 from .labels import LabelRow, LabelSet, unique_rows
 from .model import FramingModel, ModelCard, normalise_for_features
+from .sentences import splitter_origin
 
 
-def build_pipeline(settings: ModelSettings, random_state: int = 0, signals: dict | None = None) -> Pipeline:
+def build_pipeline(settings: ModelSettings, random_state: int = DEFAULT_CONFIG.random_state,
+                   signals: dict | None = None) -> Pipeline:
     """An unfitted TF-IDF (word, optionally char) + logistic-regression pipeline.
 
     ``signals`` (frame → phrases, from the codebook) become keyword-count features
@@ -151,7 +152,7 @@ def cv_result(oof: OutOfFold) -> CVResult:
 
     done = oof.done
     y_true, y_pred = list(oof.y_true[done]), list(oof.y_pred[done])
-    scored = [row for row, kept in zip(oof.folds.scored, done) if kept]
+    scored = [row for row, kept in zip(oof.folds.scored, done, strict=True) if kept]
     scores = np.array(oof.fold_macro_f1, dtype=float)
     return CVResult(
         group_by=oof.folds.group_by,

@@ -41,7 +41,7 @@ def _share(count: int, total: int) -> dict:
 
 
 def _outlet_row(outlet: str) -> dict:
-    counts = dict(zip(FRAMES, COUNTS[outlet]))
+    counts = dict(zip(FRAMES, COUNTS[outlet], strict=True))
     total = sum(counts.values())
     few = ARTICLES[outlet] < 2
     return {
@@ -177,7 +177,7 @@ def sample_report() -> dict:
         "strips": {"total": 15, "shown": 6,
                    "articles": [{"article_id": f"{outlet}-{i}", "outlet": outlet,
                                  "frames": [FRAMES[(i + j) % 3] for j in range(4 + 3 * i)]}
-                                for i, outlet in enumerate(OUTLETS + ["Sky News"])]},
+                                for i, outlet in enumerate([*OUTLETS, "Sky News"])]},
         "browser": {"total": total_sentences, "shown": len(sentences), "sentences": sentences},
         "provenance": {"inputs": [{"name": "seeds/", "articles": 10}, {"name": f"{SCRIPT}.jsonl", "articles": 5}],
                        "articles": 15, "sentences": total_sentences, "predictions_sha256": "ab" * 32,

@@ -98,7 +98,7 @@ def test_the_readme_python_section_runs(capsys):
     Path("articles").mkdir()
     Path("articles/a.txt").write_text("Sanctions have failed to isolate Moscow. The treaty runs for 20 years.\n",
                                       "utf-8")
-    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example, run as written
+    exec(compile(code, "README.md", "exec"), {})  # the README's own example, run as written
     assert capsys.readouterr().out.splitlines() == [
         "['counter-hegemony', 'neutral-report', 'western-concern']",
         "2 sentences; first: counter-hegemony",

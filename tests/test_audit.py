@@ -62,9 +62,9 @@ def test_clean_file_exits_0(labels_dir, capsys):
 def test_planted_duplicate_conflict_and_mislabel(labels_dir, capsys):
     rows = clean_rows()
     assert rows[4][2] == MISLABELLED
-    rows[4] = rows[4][:3] + ("neutral-report",)          # row 6: a western-concern sentence called neutral
+    rows[4] = (*rows[4][:3], "neutral-report")          # row 6: a western-concern sentence called neutral
     rows.append(rows[29])                                  # row 65: repeats row 31
-    rows.append(rows[39][:3] + ("western-concern",))       # row 66: relabels row 41
+    rows.append((*rows[39][:3], "western-concern"))       # row 66: relabels row 41
     path = write_labels(labels_dir / "planted.csv", rows)
     assert main(["audit", str(path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
@@ -83,7 +83,7 @@ def test_planted_duplicate_conflict_and_mislabel(labels_dir, capsys):
 
 def test_mislabel_alone_is_to_check_and_strict_makes_it_fail(labels_dir, capsys):
     rows = clean_rows()
-    rows[4] = rows[4][:3] + ("neutral-report",)
+    rows[4] = (*rows[4][:3], "neutral-report")
     path = write_labels(labels_dir / "one.csv", rows)
     assert main(["audit", str(path)]) == 0
     assert main(["audit", str(path), "--strict"]) == 1

@@ -79,7 +79,8 @@ def test_predict_jsonl_round_trip(trained, seeds_dir, capsys):
 def test_predict_csv_has_one_column_per_label(trained, seeds_dir):
     assert main(["predict", str(seeds_dir / "002_f02d9b5768855bec.txt"), "--model", "m", "--format", "csv",
                  "--out", "out.csv"]) == 0
-    rows = list(csv.DictReader(open("out.csv", encoding="utf-8", newline="")))
+    with open("out.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["article_id", "outlet", "sentence_index", "text", "label", "confidence",
                              "counter-hegemony", "neutral-report", "western-concern", "date", "model"]
     assert len(rows) == 12 and rows[0]["date"] == "2025-01-17"

@@ -120,8 +120,8 @@ def test_a_label_missing_from_a_training_fold_gets_no_probability(tmp_path):
 def test_too_few_groups_or_labels(tmp_path):
     one = unique_rows(read_labels([write_labels(tmp_path / "one.csv", [("a", "", "One.", "pro"),
                                                                         ("a", "", "Two.", "con")])]))
-    with pytest.raises(LabelError, match="^cross-validation needs sentences from at least two articles that are "
-                                         "not authored; found 1$"):
+    with pytest.raises(LabelError, match=r"^cross-validation needs sentences from at least two articles that are "
+                                         r"not authored; found 1$"):
         grouped_folds(one, "article", 5)
 
 
@@ -130,7 +130,7 @@ def test_macro_f1_counts_and_per_class_table_match_sklearn():
     labels = ["a", "b", "c", "d"]
     for _ in range(20):
         truth = rng.choice(["a", "b", "c"], 30)
-        guess = rng.choice(labels + ["x"], 30)  # "x" is a label outside the set
+        guess = rng.choice([*labels, "x"], 30)  # "x" is a label outside the set
         present = [label for label in labels if label in set(truth)]
         assert macro_f1(truth, guess, labels) == pytest.approx(
             f1_score(truth, guess, labels=present, average="macro", zero_division=0), abs=1e-12)

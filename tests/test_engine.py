@@ -165,7 +165,7 @@ def test_missing_dask_gives_the_install_command(corpus, monkeypatch, capsys):
 
 
 def test_unknown_engine_is_a_named_error(corpus):
-    with pytest.raises(EngineError, match="^unknown engine 'spark'; use local or dask$"):
+    with pytest.raises(EngineError, match=r"^unknown engine 'spark'; use local or dask$"):
         list(run_predictions(load_model("m"), [], engine="spark"))
 
 
@@ -215,7 +215,7 @@ def test_progress_follows_the_read_position_in_a_file(corpus):
     progress = Progress([str(corpus)], stream=terminal)
     seen = [progress._bar.n for _ in progress.track(read_corpus(corpus))]
     assert progress.position.total == corpus.stat().st_size
-    assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= corpus.stat().st_size
+    assert seen == sorted(seen) and seen[0] > 0 and seen[-1] <= corpus.stat().st_size
     assert progress._bar.n == corpus.stat().st_size
     progress.close()
 

@@ -260,6 +260,15 @@ def test_skops_artifact_loads_with_trusted_types_and_rolls_back(capsys):
     assert load_model("m").card.extra.get("artifact") is None
 
 
+def test_skops_format_without_skops_says_how_to_install(monkeypatch, capsys):
+    labels = str(write_labels(Path("l/t.csv"), TINY_ROWS))
+    monkeypatch.setitem(sys.modules, "skops", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    refused(capsys, ["train", labels, "--model", "m", "--artifact-format", "skops"],
+            "m/framing.skops: the skops format needs skops; install it with: pip install 'framelens[skops]'")
+    assert os.listdir("m") == []
+
+
 # -- failing half-way: disk full -----------------------------------------------------------------
 
 

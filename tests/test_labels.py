@@ -88,7 +88,8 @@ def test_append_keeps_existing_rows_byte_for_byte(tiny_labels):
     after = tiny_labels.read_bytes()
     assert written == 1
     assert after.startswith(before)
-    rows = list(csv.DictReader(open(tiny_labels, encoding="utf-8", newline="")))
+    with open(tiny_labels, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert len(rows) == len(TINY_ROWS) + 1
     assert (rows[-1]["sentence"], rows[-1]["label"], rows[-1]["source"]) == ("New one.", "neutral-report", "")
 

@@ -33,11 +33,12 @@ def _without_command(path: str) -> dict:
 
 def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_dir, capsys):
     args = ["predict", str(seeds_dir), "--model", "m", "--jobs", "1", "--phrase", "western hegemony"]
-    assert main(args + ["--report", "r1"]) == 0
+    assert main([*args, "--report", "r1"]) == 0
     assert capsys.readouterr().err == (
         "framelens: wrote the report for 135 sentences from 5 articles and 5 outlets to r1/report.html "
         "(also report.md, report.json, articles.csv, outlets.csv, pairwise.csv, sentences.csv, figures/)\n")
-    assert main(args + ["--report", "r2"]) == 0
+    assert main([*args, "--report", "r2", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: no closing summary
     assert _without_command("r1/report.json") == _without_command("r2/report.json")
     assert sorted(p.name for p in Path("r1").iterdir()) == [
         "articles.csv", "figures", "outlets.csv", "pairwise.csv", "report.html", "report.json", "report.md",
@@ -125,8 +126,8 @@ def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys)
 def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys):
     corpus = _dated_corpus(Path("dated.jsonl"))
     base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony"]
-    assert main(base + ["--out", "one", "--jobs", "1"]) == 0
-    assert main(base + ["--out", "two", "--jobs", "2"]) == 0
+    assert main([*base, "--out", "one", "--jobs", "1"]) == 0
+    assert main([*base, "--out", "two", "--jobs", "2"]) == 0
     assert _without_command("one/report.json") == _without_command("two/report.json")
     assert Path("one/sentences.csv").read_bytes() == Path("two/sentences.csv").read_bytes()
 

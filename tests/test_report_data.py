@@ -25,7 +25,7 @@ def _article(article_id: str, outlet: str, rows: list[tuple[str, tuple[float, fl
     for index, (text, proba) in enumerate(rows):
         best = int(np.argmax(proba))
         predictions.append(Prediction(article_id, outlet, index, text, FRAMES[best], proba[best],
-                                      dict(zip(FRAMES, proba)), date))
+                                      dict(zip(FRAMES, proba, strict=True)), date))
     return ArticlePredictions(article, predictions)
 
 
@@ -35,7 +35,7 @@ NEUTRAL = (0.1, 0.8, 0.1)
 
 
 def _corpus(concern=CONCERN, hegemony=HEGEMONY, neutral=NEUTRAL) -> list[ArticlePredictions]:
-    CONCERN, HEGEMONY, NEUTRAL = concern, hegemony, neutral  # noqa: N806
+    CONCERN, HEGEMONY, NEUTRAL = concern, hegemony, neutral
     items = []
     for i in range(4):  # Alpha: concern-heavy; Beta: counter-hegemony-heavy; Gamma: one article
         items.append(_article(f"a{i}", "Alpha", [("Western capitals warned of escalation.", CONCERN),
@@ -142,7 +142,7 @@ def test_report_data_outlets_tests_phrases_and_time():
     tables = build_report(_collect(_corpus()), context=ReportContext(inputs=["-"], command="framelens report -",
                                                                      corpus_name="test", created="2026-01-02"))
     report = tables.report
-    alpha, beta, gamma = report["outlets"]
+    alpha, _beta, gamma = report["outlets"]
     assert (alpha["outlet"], alpha["articles"], alpha["sentences"], alpha["few_articles"]) == ("Alpha", 4, 12, False)
     assert alpha["counts"] == {"counter-hegemony": 0, "neutral-report": 4, "western-concern": 8}
     assert alpha["raw_shares"] == {"counter-hegemony": 0.0, "neutral-report": 0.3333, "western-concern": 0.6667}
@@ -192,5 +192,5 @@ def test_findings_name_separated_outlets_or_say_there_is_no_clear_difference():
 
 def test_no_content_sentences_is_a_report_error():
     empty = ArticlePredictions(Article("x", "Empty", ""), [])
-    with pytest.raises(ReportError, match="^no content sentences in the input; nothing to report"):
+    with pytest.raises(ReportError, match=r"^no content sentences in the input; nothing to report"):
         build_report(_collect([empty], (1,)))

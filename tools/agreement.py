@@ -21,14 +21,14 @@ def main(first_path: str, second_path: str) -> int:
     labels = sorted({first[k].label for k in shared} | {second[k].label for k in shared})
     a = [first[k].label for k in shared]
     b = [second[k].label for k in shared]
-    agree = sum(x == y for x, y in zip(a, b))
+    agree = sum(x == y for x, y in zip(a, b, strict=True))
     print(f"sentences in both files: {len(shared)} (only first: {len(first) - len(shared)}, "
           f"only second: {len(second) - len(shared)})")
     print(f"raw agreement: {agree}/{len(shared)} = {agree / len(shared):.3f}")
     print(f"Cohen's kappa: {cohen_kappa_score(a, b, labels=labels):.3f}")
     print("confusion (rows: first file, columns: second file):")
     print("  " + " | ".join([" " * 17] + [f"{label:>17}" for label in labels]))
-    for label, counts in zip(labels, confusion_matrix(a, b, labels=labels)):
+    for label, counts in zip(labels, confusion_matrix(a, b, labels=labels), strict=True):
         print("  " + " | ".join([f"{label:>17}"] + [f"{n:>17}" for n in counts]))
     print("disagreements:")
     for key in shared:

@@ -46,7 +46,8 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", default=DEFAULT_CONFIG.encoding,
                         help="text encoding of inputs (default: utf-8; e.g. cp1252)")
     for field in ("text", "id", "outlet", "title", "url", "date"):
-        parser.add_argument(f"--{field}-column", metavar="NAME", help=f"name of the {field} column/field in .csv/.jsonl inputs")
+        parser.add_argument(f"--{field}-column", metavar="NAME",
+                            help=f"name of the {field} column/field in .csv/.jsonl inputs")
     parser.add_argument("--max-input-bytes", type=int, default=DEFAULT_CONFIG.max_input_bytes, metavar="N",
                         help="refuse an input file larger than N bytes after decompression (default: %(default)s)")
     parser.add_argument("--max-article-chars", type=int, default=DEFAULT_CONFIG.max_article_chars, metavar="N",
@@ -65,8 +66,7 @@ def read_inputs(args: argparse.Namespace, config: Config):
     """The articles of the INPUT paths; skipped over-long articles are reported on stderr."""
     from ..corpus import read_corpus
 
-    return read_corpus(args.inputs, fields=field_map(args), encoding=config.encoding,
-                       manifest_name=config.manifest_name, config=config, on_warning=say)
+    return read_corpus(args.inputs, fields=field_map(args), config=config, on_warning=say)
 
 
 def field_map(args: argparse.Namespace):

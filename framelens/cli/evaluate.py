@@ -15,8 +15,10 @@ def register(subparsers) -> None:
     )
     add_labels_argument(parser, what="label CSVs or directories to train on")
     parser.add_argument("--test", metavar="FILE", help="score this held-out labelled CSV instead of cross-validating")
-    parser.add_argument("--out", metavar="DIR", default="evaluation_out", help="numbers and figures (default: %(default)s/)")
-    parser.add_argument("--nested", action="store_true", help="also run nested grouped CV over the settings grid (slow)")
+    parser.add_argument("--out", metavar="DIR", default="evaluation_out",
+                        help="numbers and figures (default: %(default)s/)")
+    parser.add_argument("--nested", action="store_true",
+                        help="also run nested grouped CV over the settings grid (slow)")
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve")
     parser.set_defaults(run=run)
 
@@ -25,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from .. import plots
     from ..config import DEFAULT_CONFIG as config
     from ..evaluation import evaluate_scheme, learning_curve, score_held_out
-    from ..labels import read_labels
     from ..files import atomic_write_bytes, atomic_write_text
+    from ..labels import read_labels
     from ..selection import nested_score
 
     label_set = read_labels(args.labels)
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         if args.nested:
             nested = nested_score(label_set, config)
             results["nested"] = nested
-            print(f"nested grouped CV (settings chosen inside each outer fold): macro-F1 {nested['nested_macro_f1']:.3f}")
+            print("nested grouped CV (settings chosen inside each outer fold): "
+                  f"macro-F1 {nested['nested_macro_f1']:.3f}")
     atomic_write_text(out / "evaluation.json", json.dumps(results, indent=1, sort_keys=True) + "\n")
     say(f"wrote {out}/evaluation.json and figures")
     return 0
@@ -99,10 +102,11 @@ def _line(name: str, scores: dict) -> str:
 
 def _per_class(per_class: dict) -> None:
     for label, s in per_class.items():
-        print(f"  {label:<18} precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}  n={s['support']}")
+        print(f"  {label:<18} precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}  "
+              f"n={s['support']}")
 
 
 def _confusion(matrix, labels) -> None:
     print("confusion (rows true, columns predicted): " + " | ".join(labels))
-    for label, row in zip(labels, matrix):
+    for label, row in zip(labels, matrix, strict=True):
         print(f"  {label:<18} " + " ".join(f"{v:>5}" for v in row))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..config import DEFAULT_CONFIG
 from .common import add_model_option, say
 
 
@@ -12,7 +13,8 @@ def register(subparsers) -> None:
                                    description="Per frame, the terms with their weights (TF-IDF × coefficient).")
     parser.add_argument("sentence", nargs="?", help="the sentence to explain")
     parser.add_argument("--top", action="store_true", help="the whole model's top terms per frame")
-    parser.add_argument("-n", type=int, default=8, help="terms per frame (default: 8)")
+    parser.add_argument("-n", type=int, default=DEFAULT_CONFIG.explain_terms,
+                        help="terms per frame (default: %(default)s)")
     add_model_option(parser, retrain=True)
     parser.set_defaults(run=run)
 
@@ -21,7 +23,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.top and not args.sentence:
         print("framelens: error: give a sentence in quotes, or --top for the whole model", file=sys.stderr)
         return 2
-    from ..config import DEFAULT_CONFIG
     from ..explain import explain_sentence, top_terms
     from ..model_store import obtain_model
 

@@ -19,7 +19,8 @@ def register(subparsers) -> None:
     parser.add_argument("--out", metavar="FILE", help="write records here (default: stdout)")
     parser.add_argument("--no-split", action="store_true",
                         help="inputs are already one sentence per line/record: no splitting, no boilerplate filter")
-    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or closing summary on stderr (warnings still show)")
     add_jobs_option(parser)
     add_engine_options(parser)
     add_report_options(parser)
@@ -27,6 +28,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine import run_chunks
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
@@ -77,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     if writer is not None:
         writer.finish()
-    if args.out and not args.quiet:
+    if writer is not None and args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
     if builder is not None:
         tables = builder.finish(model, report_context(args, model))
-        say_report_written(tables.report, args.report)
+        if not args.quiet:
+            say_report_written(tables.report, args.report)
     return 0

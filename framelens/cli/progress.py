@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ..config import DEFAULT_CONFIG
+
 if TYPE_CHECKING:
     from ..schema import Article
 
@@ -90,7 +92,7 @@ class Progress:
     """The bar of one command run; a no-op when disabled or when the stream is not a terminal."""
 
     def __init__(self, paths: Iterable[str | Path], *, enabled: bool = True, stream: IO[str] | None = None,
-                 manifest_name: str = "outlets.csv"):
+                 manifest_name: str = DEFAULT_CONFIG.manifest_name):
         stream = stream if stream is not None else sys.stderr
         self.active = enabled and stream.isatty()
         self.position: FilePosition | None = None

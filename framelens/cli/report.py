@@ -31,7 +31,8 @@ def register(subparsers) -> None:
     parser.add_argument("--no-sentences", action="store_true",
                         help="no sentences.csv: only per-chunk summaries come back from the workers (for archives "
                              "on a Dask cluster)")
-    parser.add_argument("--quiet", action="store_true", help="no status lines or progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar or closing summary on stderr (warnings still show)")
     parser.set_defaults(run=run)
 
 
@@ -157,5 +158,6 @@ def run(args: argparse.Namespace) -> int:
     if from_file:
         model = predictions_model(args, config, recorded)
     tables = builder.finish(model, report_context(args, model, recorded if from_file else None))
-    say_report_written(tables.report, args.out)
+    if not args.quiet:
+        say_report_written(tables.report, args.out)
     return 0

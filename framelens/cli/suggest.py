@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from ..config import DEFAULT_CONFIG
-from .common import add_input_options, add_model_option, input_config, read_inputs, say
+from .common import DEFAULT_LABELS, add_input_options, add_model_option, input_config, read_inputs, say
 from .label import positive_int
 
 
@@ -49,7 +49,7 @@ def run_suggest(args: argparse.Namespace) -> int:
     config = input_config(args)
     check_not_input(args.out, args.inputs)
     model = optional_model(args.model, config, on_step=say)
-    codebook = find_codebook([args.out, *args.labelled, "labels"])
+    codebook = find_codebook([args.out, *args.labelled, DEFAULT_LABELS])
     if model is not None and codebook is not None and set(model.classes) != set(codebook.names):
         model = None  # a model of another label set cannot say which of these sentences it is unsure of
     known = labelled_rows([*known_label_files(args.model, with_model=model is not None), *args.labelled])

@@ -107,7 +107,8 @@ def cv_lines(cv) -> list[str]:
     lines = [
         (f"cross-validation grouped by {cv.group_by} ({cv.n_splits} folds, {cv.n_scored} scored sentences; "
         f"{cv.n_train_only} authored sentences train only):"),
-        f"  macro-F1 {cv.macro_f1_mean:.3f} ± {cv.macro_f1_sd:.3f} (mean ± sd over folds); pooled {cv.pooled_macro_f1:.3f}",
+        (f"  macro-F1 {cv.macro_f1_mean:.3f} ± {cv.macro_f1_sd:.3f} (mean ± sd over folds); "
+         f"pooled {cv.pooled_macro_f1:.3f}"),
     ]
     width = max(len(label) for label in cv.labels)
     for label in cv.labels:

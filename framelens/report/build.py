@@ -57,16 +57,16 @@ class ReportBuilder:
         # sentences.csv needs every record back from the workers; without it only summaries travel.
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames) if sentences else None
 
-    def add(self, results: Sequence[ArticlePredictions], summary: ReportCollector | None) -> None:
+    def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
         for item in results if self._sentences is not None else ():
             self._sentences.write_article(item.predictions)
-        if summary is None:
+        if not isinstance(summary, ReportCollector):
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config,
                                       self.collector.training_keys)
         self.collector.merge(summary)
 
-    def finish(self, model=None, context: ReportContext = ReportContext()) -> ReportTables:
+    def finish(self, model=None, context: ReportContext | None = None) -> ReportTables:
         """Build the statistics, write every file into the staging directory and swap it in."""
         from .write import write_report_directory
 

@@ -18,9 +18,10 @@ import heapq
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from ..config import DEFAULT_CONFIG, Config
 from ..schema import ArticleSummary, Prediction
@@ -62,7 +63,7 @@ def record_digest(predictions: Sequence[Prediction]) -> str:
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
 class _Held:
@@ -73,7 +74,7 @@ class _Held:
     def __init__(self, item: dict):
         self.item = item
 
-    def __lt__(self, other: "_Held") -> bool:
+    def __lt__(self, other: _Held) -> bool:
         return False
 
 
@@ -179,7 +180,7 @@ class ReportCollector:
                                   "label": p.label, "left": p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()],
                                   "match": match.group(0), "right": p.text[match.end():match.end() + _KWIC_CONTEXT]})
 
-    def merge(self, other: "ReportCollector") -> None:
+    def merge(self, other: ReportCollector) -> None:
         """Fold in the collector of the chunk that follows this one in input order."""
         self.summaries.extend(other.summaries)
         for outlet, counts in other.terms.items():

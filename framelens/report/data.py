@@ -7,10 +7,12 @@ nor renders nor writes files.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -51,8 +53,9 @@ class ReportTables:
 
 
 def build_report(collector: ReportCollector, model=None, config: Config = DEFAULT_CONFIG,
-                 context: ReportContext = ReportContext()) -> ReportTables:
+                 context: ReportContext | None = None) -> ReportTables:
     """The report data. Raises :class:`ReportError` when there is no content sentence at all."""
+    context = context if context is not None else ReportContext()  # created: today, not the import date
     summaries = collector.summaries
     frames = list(collector.frames)
     if not any(s.sentences for s in summaries):
@@ -161,9 +164,9 @@ def outlet_row(outlet: str, summaries: list[ArticleSummary], frames: list[str], 
         "sentences": total,
         "few_articles": few,
         "note": note,
-        "counts": {f: int(c) for f, c in zip(frames, counts)},
-        "raw_shares": {f: round(int(c) / total, 4) for f, c in zip(frames, counts)},
-        "shares": {f: {"share": i.share, "low": i.low, "high": i.high} for f, i in zip(frames, intervals)},
+        "counts": {f: int(c) for f, c in zip(frames, counts, strict=True)},
+        "raw_shares": {f: round(int(c) / total, 4) for f, c in zip(frames, counts, strict=True)},
+        "shares": {f: {"share": i.share, "low": i.low, "high": i.high} for f, i in zip(frames, intervals, strict=True)},
     }
 
 
@@ -218,7 +221,7 @@ def _codebook(card, frames: list[str]) -> dict:
 
 
 def _method(error_sd: ShareError, frames: list[str], config: Config) -> str:
-    errors = ", ".join(f"{f} {sd:.2f}" for f, sd in zip(frames, error_sd.sd))
+    errors = ", ".join(f"{f} {sd:.2f}" for f, sd in zip(frames, error_sd.sd, strict=True))
     measured = (f"measured on {error_sd.articles} held-out articles, so drawn from Student's t with "
                 f"{error_sd.articles} degrees of freedom" if error_sd.articles else "assumed, not measured")
     return (f"Share = the outlet's mean calibrated probability for the frame over its sentences. The "
@@ -242,7 +245,8 @@ def _model_quality(card, config: Config) -> dict | None:
                         "treat frame shares as rough")
     for frame, count in card.label_counts.items():
         if count < config.warn_class_count_below:
-            warnings.append(f"'{frame}' has only {count} training sentences (fewer than {config.warn_class_count_below})")
+            warnings.append(
+                f"'{frame}' has only {count} training sentences (fewer than {config.warn_class_count_below})")
     calibration = getattr(card, "calibration", None) or card.extra.get("calibration")
     return {
         "macro_f1": cv["macro_f1_mean"] if cv else None,
@@ -260,8 +264,8 @@ def _model_quality(card, config: Config) -> dict | None:
 def _keyness(collector: ReportCollector, outlets: list[str], config: Config) -> dict:
     if len(outlets) < 2:
         return {}
-    counts = {o: collector.terms.get(o) or {} for o in outlets}
-    return stats.log_odds_dirichlet(counts, config.log_odds_prior_size, config.distinctive_terms,  # type: ignore[arg-type]
+    counts = {o: collector.terms.get(o, Counter()) for o in outlets}
+    return stats.log_odds_dirichlet(counts, config.log_odds_prior_size, config.distinctive_terms,
                                     config.keyness_threshold)
 
 
@@ -293,7 +297,6 @@ def explaining_words(model, text: str, frame: str, n: int = 5) -> list[str]:
     the reader sees words, never fragments.
     """
     from ..explain import term_contributions
-
     from .collect import stop_words
 
     by_word: dict[str, float] = {}
@@ -318,7 +321,7 @@ def _phrases(collector: ReportCollector, outlets: list[str], frames: list[str]) 
     for phrase in collector.phrases:
         rows = []
         for outlet in outlets:
-            counts = collector.phrase_counts.get(phrase, {}).get(outlet, {})
+            counts = collector.phrase_counts.get(phrase, {}).get(outlet, Counter())
             words = collector.words.get(outlet, 0)
             rows.append({"outlet": outlet, "count": int(counts.get("count", 0)), "words": int(words),
                          "per_1000_words": stats.per_thousand(int(counts.get("count", 0)), int(words)),
@@ -352,7 +355,7 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
     dated = [(s, _parse_date(s.date)) for s in content]
     known = [(s, d) for s, d in dated if d is not None]
     missing = len(dated) - len(known)
-    empty = {"granularity": None, "periods": [], "series": {}, "undated_articles": missing}
+    empty: dict[str, Any] = {"granularity": None, "periods": [], "series": {}, "undated_articles": missing}
     if not known:
         return {**empty, "message": f"no article has a date ({missing} undated), so there is no time view"}
     first, last = min(d for _, d in known), max(d for _, d in known)
@@ -384,7 +387,8 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
             sums = np.array([s.probability_sums for s in members], dtype=float)
             variances = np.array([s.probability_variances for s in members], dtype=float)
             with_interval = len(members) >= config.min_articles_to_resample
-            intervals = (stats.share_intervals(n, sums, variances, error_sd.sd, rng, samples=config.time_bootstrap_samples,
+            intervals = (stats.share_intervals(n, sums, variances, error_sd.sd, rng,
+                                               samples=config.time_bootstrap_samples,
                                                level=config.interval_level, error_articles=error_sd.articles)
                          if with_interval else None)
             for k, f in enumerate(frames):
@@ -436,7 +440,7 @@ def _comes_from(source: str | None, root: Path | None) -> bool:
 
 def _article_rows(summaries: list[ArticleSummary], frames: list[str]) -> list[dict]:
     return [{"article_id": s.article_id, "outlet": s.outlet, "date": s.date, "sentences": s.sentences,
-             "counts": dict(zip(frames, s.counts))} for s in summaries]
+             "counts": dict(zip(frames, s.counts, strict=True))} for s in summaries]
 
 
 def _pct(value: float) -> str:
@@ -456,7 +460,7 @@ def findings(report: dict, config: Config) -> list[str]:
     separated.sort(key=lambda item: (-item[0], item[1], item[2]["outlet"], item[3]["outlet"]))
     sentences: list[str] = []
     used: set[tuple[str, str]] = set()
-    for gap, frame, a, b in separated:
+    for _gap, frame, a, b in separated:
         if (frame, a["outlet"]) in used or (frame, b["outlet"]) in used:
             continue
         used |= {(frame, a["outlet"]), (frame, b["outlet"])}
