@@ -57,12 +57,12 @@ def resolve_model_dir(path: str | os.PathLike | None = None, *, environ: Mapping
 
 def searched_model_dirs(path: str | os.PathLike | None = None, *,
                         environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Where :func:`find_model` looks: ``path`` alone if given, else ``$FRAMELENS_MODEL``, ``./model``, the shipped one."""
+    """Where :func:`find_model` looks: ``path`` alone if given, else ``$FRAMELENS_MODEL``, ``./model``, shipped."""
     environ = os.environ if environ is None else environ
     if path is not None:
         return [Path(path)]
     candidates = [Path(environ[MODEL_ENV])] if environ.get(MODEL_ENV) else []
-    return candidates + [Path(DEFAULT_MODEL_DIR), shipped_model_dir()]
+    return [*candidates, Path(DEFAULT_MODEL_DIR), shipped_model_dir()]
 
 
 def find_model(model_id: str, path: str | os.PathLike | None = None, *,

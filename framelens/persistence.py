@@ -73,7 +73,8 @@ def save_model(model: FramingModel, directory: str | Path, *, keep_previous: boo
         if artifact_format == "skops":
             import zipfile
 
-            writer.write(skops_io(directory / name).dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6))
+            data = skops_io(directory / name).dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+            writer.write(data)
         else:
             joblib.dump(model.pipeline, writer.handle, compress=3)
         writer.flush()

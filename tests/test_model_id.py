@@ -80,7 +80,7 @@ def test_files_written_before_records_named_their_model_still_load():
     for path in ("old.jsonl", "old.csv"):
         (prediction,) = read_predictions(path)
         assert prediction.model is None
-        assert (prediction.label, prediction.probabilities) == ("neutral-report", dict(zip(FRAMES, [0.1, 0.8, 0.1])))
+        assert (prediction.label, prediction.probabilities) == ("neutral-report", dict(zip(FRAMES, [0.1, 0.8, 0.1], strict=False)))
 
 
 def test_find_model_reads_cards_in_resolution_order_and_their_previous():

@@ -221,8 +221,8 @@ def test_dask_report_from_summaries_only_equals_the_local_one(model_dir, capsys)
     pytest.importorskip("distributed")
     corpus = _dated_corpus(Path("dated.jsonl"))
     base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony", "--no-sentences"]
-    assert main(base + ["--out", "local", "--jobs", "1"]) == 0
-    assert main(base + ["--out", "dask", "--engine", "dask", "--jobs", "1"]) == 0
+    assert main([*base, "--out", "local", "--jobs", "1"]) == 0
+    assert main([*base, "--out", "dask", "--engine", "dask", "--jobs", "1"]) == 0
     assert _without_command("local/report.json") == _without_command("dask/report.json")
     assert not Path("dask/sentences.csv").exists() and Path("dask/articles.csv").read_bytes() == Path(
         "local/articles.csv").read_bytes()

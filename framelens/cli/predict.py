@@ -4,7 +4,16 @@ from __future__ import annotations
 import argparse
 
 from ..output import FORMATS
-from .common import add_engine_options, add_input_options, add_jobs_option, add_model_option, input_config, jobs, read_inputs, say
+from .common import (
+    add_engine_options,
+    add_input_options,
+    add_jobs_option,
+    add_model_option,
+    input_config,
+    jobs,
+    read_inputs,
+    say,
+)
 from .report import add_report_options, report_context, say_report_written
 
 
@@ -32,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
     from ..files import check_not_input
     from ..model_store import obtain_model
     from ..output import PredictionWriter, format_for
-    from ..engine import run_chunks
     from ..report.build import ReportBuilder, summariser, training_keys
     from .progress import Progress
 

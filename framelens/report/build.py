@@ -59,8 +59,9 @@ class ReportBuilder:
 
     def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
-        for item in results if self._sentences is not None else ():
-            self._sentences.write_article(item.predictions)
+        if self._sentences is not None:
+            for item in results:
+                self._sentences.write_article(item.predictions)
         if not isinstance(summary, ReportCollector):
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config,
                                       self.collector.training_keys)

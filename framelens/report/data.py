@@ -82,7 +82,8 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     difference, pairwise_rows = _difference(summaries, compared, rng, config)
     seen = collector.sentences_in_training
     if seen:
-        notes.append(f"{seen} of {collector.sentences_seen} sentences ({seen / collector.sentences_seen:.0%}) are among "
+        share = seen / collector.sentences_seen
+        notes.append(f"{seen} of {collector.sentences_seen} sentences ({share:.0%}) are among "
                      "the model's training sentences: for them the model repeats its hand labels rather than "
                      "predicting, so their shares say little about how it does on new text")
     corpus_name = context.corpus_name or "corpus"
@@ -114,12 +115,13 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
         "provenance": _provenance(summaries, card, context),
         "notes": notes,
     }
-    report["findings"] = findings(report, config)
+    found = findings(report, config)
+    report["findings"] = found
     if seen:
-        report["findings"].insert(0, f"Caution: {seen} of {collector.sentences_seen} sentences of this corpus are "
+        found.insert(0, f"Caution: {seen} of {collector.sentences_seen} sentences of this corpus are "
                                      "sentences the model was trained on, so its shares here largely repeat the "
                                      "hand labels.")
-        del report["findings"][config.findings_max + 1:]
+        del found[config.findings_max + 1:]
     return ReportTables(report, _article_rows(summaries, frames), pairwise_rows)
 
 
