@@ -74,13 +74,13 @@ class AuditReport:
 
 
 def audit_labels(
-    paths: Iterable[str | Path], config: Config = DEFAULT_CONFIG, *, label_set: Sequence[str] | None = None
+    paths: Iterable[str | Path], config: Config = DEFAULT_CONFIG, *, allowed: Sequence[str] | None = None
 ) -> AuditReport:
     """Audit label files (``undo`` rows applied); never raises for problems in the rows themselves."""
     paths = list(paths)
     files = find_label_files(paths)
     codebook = find_codebook(paths)
-    declared = tuple(label_set) if label_set else (codebook.names if codebook is not None else None)
+    declared = tuple(allowed) if allowed else (codebook.names if codebook is not None else None)
     rows = [row for path in files for row in effective_rows(read_label_rows(path, keep_empty=True))]
     problems = empty_field_problems(rows)
     filled = rows_without(rows, problems)

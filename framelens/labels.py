@@ -246,19 +246,19 @@ def distinct_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_labels(
-    paths: Iterable[str | Path], *, label_set: Sequence[str] | None = None
+    paths: Iterable[str | Path], *, allowed: Sequence[str] | None = None
 ) -> LabelSet:
     """Read and validate label files into a :class:`LabelSet`.
 
     Checks: required columns, empty fields, labels outside the declared set (a
-    codebook beside the files, see :mod:`framelens.codebook`, or ``label_set``), likely typos, one
+    codebook beside the files, see :mod:`framelens.codebook`, or the names in ``allowed``), likely typos, one
     sentence given two labels, and at least two labels overall. Rows labelled
     ``boilerplate`` are not framed content and are left out; ``undo`` rows
     withdraw earlier rows of their sentence in their file (:func:`effective_rows`).
     """
     paths = list(paths)
     files = find_label_files(paths)
-    codebook = Codebook.from_names(label_set, "--label-set") if label_set else find_codebook(paths)
+    codebook = Codebook.from_names(allowed, "--label-set") if allowed else find_codebook(paths)
     declared = codebook.names if codebook is not None else None
     rows: list[LabelRow] = []
     for path in files:

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ..audit import CHECK, FIX, audit_labels
     from ..config import DEFAULT_CONFIG
 
-    report = audit_labels(args.labels, DEFAULT_CONFIG, label_set=args.label_set.split(",") if args.label_set else None)
+    report = audit_labels(args.labels, DEFAULT_CONFIG, allowed=args.label_set.split(",") if args.label_set else None)
     counts = ", ".join(f"{label} {n}" for label, n in report.counts.items())
     print(f"{', '.join(report.files)}: {report.n_rows} rows, {report.n_boilerplate} boilerplate; "
           f"classes: {counts}")

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     results: dict = {"training_labels": label_set.counts(),
                      "authored": sum(r.authored for r in label_set.rows), "n": len(label_set.rows)}
     if args.test:
-        test_set = read_labels([args.test], label_set=label_set.labels)
+        test_set = read_labels([args.test], allowed=label_set.labels)
         held = score_held_out(label_set, test_set, config)
         results["held_out"] = held
         print(header("lexicon" in held["baselines"]))
