@@ -1,7 +1,10 @@
 """Every test runs in its own temporary directory, so none touches the repository's files."""
 from __future__ import annotations
 
+import base64
+import contextlib
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -38,6 +41,7 @@ def write_labels(path: Path, rows: list[tuple], header=("article_id", "outlet", 
     return path
 
 
+TINY_FRAMES = ("counter-hegemony", "neutral-report", "western-concern")
 TINY_ROWS = [
     # (article_id, outlet, sentence, label)
     ("a1", "Wire", "The treaty was signed in Moscow on Friday.", "neutral-report"),
@@ -71,5 +75,71 @@ def write_shipped_codebook(directory: Path, order: tuple[str, ...] | None = None
 @pytest.fixture
 def tiny_labels(tmp_path) -> Path:
     """A small three-article labels file (12 sentences, 3 labels) beside the shipped codebook (labels sorted)."""
-    write_shipped_codebook(tmp_path / "labels", ("counter-hegemony", "neutral-report", "western-concern"))
+    write_shipped_codebook(tmp_path / "labels", TINY_FRAMES)
     return write_labels(tmp_path / "labels" / "tiny.csv", TINY_ROWS)
+
+
+# -- shared, expensive things: made once per session, copied into each test that changes them ----------
+
+
+@pytest.fixture(autouse=True)
+def one_job_by_default(monkeypatch):
+    """Commands without --jobs run in this process, not in a pool of every core.
+
+    Starting a worker process costs seconds (it imports scikit-learn and loads the model);
+    the tests of the engines ask for --jobs / jobs= themselves.
+    """
+    monkeypatch.setattr("framelens.engine.default_jobs", lambda: 1)
+
+
+def _train_quietly(labels: Path, model_dir: Path) -> Path:
+    from framelens.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        status = main(["train", str(labels), "--model", str(model_dir)])
+    assert status == 0, err.getvalue()
+    return model_dir
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """The tiny model, trained once per session (``labels/tiny.csv`` as in :func:`tiny_labels`, ``m/`` beside it).
+
+    Read-only: a test that changes the model uses :func:`tiny_model`, its own copy.
+    """
+    base = tmp_path_factory.mktemp("tiny-model")
+    write_shipped_codebook(base / "labels", TINY_FRAMES)
+    return _train_quietly(write_labels(base / "labels" / "tiny.csv", TINY_ROWS), base / "m")
+
+
+@pytest.fixture
+def tiny_model(tiny_model_dir, tiny_labels, tmp_path) -> Path:
+    """``m/``: a copy of the tiny model in the test's directory, beside the ``labels/tiny.csv`` it was trained on.
+
+    The same files ``framelens train labels/tiny.csv --model m`` writes there (its card names its labels
+    relative to the model directory).
+    """
+    shutil.copytree(tiny_model_dir, tmp_path / "m")
+    return Path("m")
+
+
+PLACEHOLDER_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+PLACEHOLDER_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+
+
+@pytest.fixture
+def placeholder_figures(monkeypatch):
+    """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names).
+
+    For tests of a report's files, numbers and wiring, not of its drawings: drawing takes
+    seconds per report. test_report_render.py, the dated-corpus report in test_report.py and
+    the hostile-names report in test_hostile.py draw real figures.
+    """
+    from framelens.report import figures
+
+    def placeholders(report: dict) -> dict[str, bytes]:
+        return {f"{spec.name}.{ext}": data for spec in figures.figure_plan(report)
+                for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
+
+    monkeypatch.setattr(figures, "make_figures", placeholders)
