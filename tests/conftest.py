@@ -133,8 +133,8 @@ def placeholder_figures(monkeypatch):
     """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names).
 
     For tests of a report's files, numbers and wiring, not of its drawings: drawing takes
-    seconds per report. test_report_render.py, the dated-corpus report in test_report.py and
-    the hostile-names report in test_hostile.py draw real figures.
+    seconds per report. test_report_render.py draws every kind of figure for real, and the
+    report of hostile names in test_hostile.py draws them from the command line.
     """
     from framelens.report import figures
 
