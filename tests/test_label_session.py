@@ -12,9 +12,8 @@ import pytest
 from framelens.cli import main
 from framelens.codebook import read_codebook
 from framelens.labels import read_label_rows, read_labels
-from framelens.training import cross_validate
 
-from .conftest import REPO, write_labels
+from .conftest import REPO
 
 WIRE = ("The treaty was signed in Moscow on Friday. Western capitals warned the pact could destabilise the region. "
         "Putin hailed the deal as a blow to Western hegemony.\n")
@@ -39,10 +38,8 @@ SHIPPED_DEFINITIONS = [
 
 
 @pytest.fixture
-def corpus(tiny_labels, capsys):
+def corpus(tiny_model):
     """Two articles; two of their six sentences are already in labels/tiny.csv, which trained model m/."""
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
     Path("corpus").mkdir()
     Path("corpus/outlets.csv").write_text("file,outlet\nwire.txt,Wire Daily\npost.txt,Evening Post\n", "utf-8")
     Path("corpus/wire.txt").write_text(WIRE, "utf-8")
@@ -55,28 +52,21 @@ def label(monkeypatch, answers, *options):
     return main(["label", "corpus", "--into", "labels/mine.csv", "--model", "m", *options])
 
 
-def retrain_line(tiny_labels, extra_rows, previous):
-    """What the session should print after retraining on tiny.csv plus ``extra_rows``."""
-    extra = write_labels(Path("expected/extra.csv"), extra_rows)
-    cv = cross_validate(read_labels([tiny_labels, extra]))
-    return (f"retrained on {12 + len(extra_rows)} sentences: grouped-CV macro-F1 {cv.macro_f1_mean:.3f} "
-            f"± {cv.macro_f1_sd:.3f} over {cv.n_splits} folds (was {previous:.3f})"), cv.macro_f1_mean
-
-
 def screen(number, outlet, article, index, left, before, sentence, after):
     return ["", f"#{number}  {outlet}  ({article}, sentence {index} of 3; {left} left)",
             f"     {before}", f">>>  {sentence}", f"     {after}"]
 
 
-def test_piped_session_transcript_and_file(corpus, tiny_labels, monkeypatch, capsys):
+def test_piped_session_transcript_and_file(corpus, monkeypatch, capsys):
     answers = ["u", "3", "x", "?", "1", "u", "2", "s", "b"]
     assert label(monkeypatch, answers, "--every", "2") == 0
     out = capsys.readouterr().out
-    card_f1 = json.loads(Path("m/card.json").read_text("utf-8"))["cv"]["macro_f1_mean"]
-    first, first_f1 = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
-                                                 ("post", "Evening Post", DOCUMENT, "counter-hegemony")], card_f1)
-    second, _ = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
-                                           ("post", "Evening Post", DOCUMENT, "neutral-report")], first_f1)
+    assert json.loads(Path("m/card.json").read_text("utf-8"))["cv"]["macro_f1_mean"] == 0.3704
+    # Grouped CV over tiny.csv (3 articles) plus the session's answers so far (article post: 4 folds).
+    # First retraining: ACCUSED western-concern, DOCUMENT counter-hegemony. Second: the undo withdrew
+    # counter-hegemony, so DOCUMENT is neutral-report; the boilerplate answer is not trained on.
+    first = "retrained on 14 sentences: grouped-CV macro-F1 0.417 ± 0.281 over 4 folds (was 0.370)"
+    second = "retrained on 14 sentences: grouped-CV macro-F1 0.583 ± 0.281 over 4 folds (was 0.417)"
     document = screen(2, "Evening Post", "post", 2, 3, ACCUSED, DOCUMENT, CHAPTER)
     capitals = screen(3, "Wire Daily", "wire", 2, 2, "The treaty was signed in Moscow on Friday.", CAPITALS,
                       "Putin hailed the deal as a blow to Western hegemony.")

@@ -15,10 +15,9 @@ ARTICLE = ("The treaty was signed in Moscow on Friday. Officials in Kyiv accused
 
 
 @pytest.fixture
-def model(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
+def model(tiny_model):
+    """m/ (trained on labels/tiny.csv) and article.txt."""
     Path("article.txt").write_text(ARTICLE, "utf-8")
-    capsys.readouterr()
 
 
 def read_sheet(path):
