@@ -143,3 +143,20 @@ def placeholder_figures(monkeypatch):
                 for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
 
     monkeypatch.setattr(figures, "make_figures", placeholders)
+
+
+@pytest.fixture
+def forked_workers(monkeypatch):
+    """Worker processes of ``jobs=N`` are forked from the test process instead of spawned.
+
+    A forked worker starts with everything imported; a spawned one imports scikit-learn and
+    nltk again, which takes seconds. For tests of how chunks, summaries and results travel
+    between processes: test_two_processes_give_identical_output,
+    test_a_model_directory_is_loaded_where_the_chunks_run and the kill -9 tests keep the
+    spawned workers framelens starts.
+    """
+    import multiprocessing
+
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method=None: get_context("fork" if method == "spawn" else method))

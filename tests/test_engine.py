@@ -34,11 +34,19 @@ def corpus(seeds_dir, tiny_model):
 
 @pytest.fixture(scope="module")
 def dask_clusters():
-    """Local Dask clusters by their options, each started once for the module (a start takes seconds)."""
+    """Local Dask clusters by their options, each started once for the module.
+
+    Their worker processes are forked from this one (Dask's multiprocessing-method), so they
+    start with everything imported instead of importing it again: seconds per worker.
+    """
+    pytest.importorskip("distributed")  # it adds its defaults to dask's config
+    import dask
+
     clusters: dict = {}
-    yield clusters
-    for cluster in clusters.values():
-        cluster.close()
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        yield clusters
+        for cluster in clusters.values():
+            cluster.close()
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def test_two_processes_give_identical_output(corpus):
     assert len(one.splitlines()) == 40 * 27
 
 
-def test_small_chunks_across_processes_keep_input_order(corpus):
+def test_small_chunks_across_processes_keep_input_order(corpus, forked_workers):
     model = KeywordModel()
     config = Config(chunk_articles=3, chunk_sentences=7)
     articles = list(read_corpus(corpus))
@@ -99,7 +107,7 @@ def _summaries(model, articles, **options):
     return chunks, [summary for _, summary in (chunk.summary for chunk in chunks)]
 
 
-def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus, local_dask):
+def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus, local_dask, forked_workers):
     import os
 
     model = KeywordModel()
@@ -122,7 +130,7 @@ def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(co
     assert [i.article for c in dask for i in c.results] == articles
 
 
-def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus):
+def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus, forked_workers):
     model = KeywordModel()
     articles = list(read_corpus(corpus))[:9]
     chunks = list(run_chunks(model, articles, jobs=2, config=Config(chunk_articles=4),
@@ -134,7 +142,7 @@ def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus):
 
 
 @pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
-def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options, request):
+def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options, request, forked_workers):
     if options.get("engine") == "dask":
         request.getfixturevalue("local_dask")
     chunks = list(run_chunks(KeywordModel(), list(read_corpus(corpus)), config=Config(chunk_articles=16),

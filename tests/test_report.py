@@ -113,7 +113,7 @@ def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys,
     assert any(name.startswith("time-") for name in os.listdir("rep/figures"))
 
 
-def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys, placeholder_figures):
+def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys, placeholder_figures, forked_workers):
     corpus = _dated_corpus(Path("dated.jsonl"))
     base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony"]
     assert main(base + ["--out", "one", "--jobs", "1"]) == 0
