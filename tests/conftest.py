@@ -150,10 +150,9 @@ def forked_workers(monkeypatch):
     """Worker processes of ``jobs=N`` are forked from the test process instead of spawned.
 
     A forked worker starts with everything imported; a spawned one imports scikit-learn and
-    nltk again, which takes seconds. For tests of how chunks, summaries and results travel
-    between processes: test_two_processes_give_identical_output,
-    test_a_model_directory_is_loaded_where_the_chunks_run and the kill -9 tests keep the
-    spawned workers framelens starts.
+    nltk again, which takes seconds. For tests of how models, chunks, summaries and results
+    travel between processes: test_two_processes_give_identical_output and the kill -9 tests
+    keep the spawned workers framelens starts.
     """
     import multiprocessing
 

@@ -152,7 +152,7 @@ def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, op
     assert sum(sum(c.summary[1].values()) for c in chunks) == 40 * 27
 
 
-def test_a_model_directory_is_loaded_where_the_chunks_run(corpus):
+def test_a_model_directory_is_loaded_where_the_chunks_run(corpus, forked_workers):
     articles = list(read_corpus(corpus))
     expected = [i.predictions for i in run_predictions(load_model("m"), articles)]
     for jobs in (1, 2):
@@ -161,7 +161,10 @@ def test_a_model_directory_is_loaded_where_the_chunks_run(corpus):
 
 
 def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
-    """kill -9 of a parent that runs --jobs 3: its worker processes exit too (within seconds)."""
+    """kill -9 of a parent that runs --jobs 3: its worker processes exit too (within seconds).
+
+    Keyword model, no sentence splitting: the workers need neither scikit-learn nor nltk, so they start fast.
+    """
     import os
     import signal
     import subprocess
@@ -176,7 +179,7 @@ def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
         "from tests.fakes import KeywordModel\n"
         "if __name__ == '__main__':\n"
         "    articles = list(read_corpus(['corpus.jsonl'])) * 1000\n"
-        "    for chunk in run_chunks(KeywordModel(), articles, jobs=3, config=Config(chunk_articles=2)):\n"
+        "    for chunk in run_chunks(KeywordModel(), articles, split=False, jobs=3, config=Config(chunk_articles=2)):\n"
         "        print('chunk', flush=True)\n",
         "utf-8",
     )

@@ -242,10 +242,10 @@ def test_malformed_card_is_one_line(model_dir, capsys, content, what):
             f"m/card.json: not a framelens model card ({what}); retrain with: framelens train")
 
 
-def test_skops_artifact_loads_with_trusted_types_and_rolls_back(capsys):
+def test_skops_artifact_loads_with_trusted_types_and_rolls_back(model_dir, capsys):
     pytest.importorskip("skops")
     labels = str(write_labels(Path("l/t.csv"), TINY_ROWS))
-    assert main(["train", labels, "--model", "m"]) == 0
+    copy_model(model_dir)  # a joblib model, as `framelens train` writes it
     assert main(["train", labels, "--model", "m", "--artifact-format", "skops"]) == 0
     assert capsys.readouterr().err.splitlines()[-2] == "framelens: wrote m/framing.skops and m/card.json"
     assert sorted(os.listdir("m")) == ["card.json", "framing.skops", "previous"]
