@@ -5,6 +5,7 @@ import base64
 import contextlib
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -159,3 +160,57 @@ def forked_workers(monkeypatch):
     get_context = multiprocessing.get_context
     monkeypatch.setattr(multiprocessing, "get_context",
                         lambda method=None: get_context("fork" if method == "spawn" else method))
+
+
+def _run_command(argv: list[str], stdin_fd: int, stdout: str, stderr: str) -> None:
+    import sys
+
+    from framelens.cli import main
+
+    sys.stdin = open(stdin_fd, encoding="utf-8")
+    sys.stdout = open(stdout, "w", encoding="utf-8")
+    sys.stderr = open(stderr, "w", encoding="utf-8")
+    sys.exit(main(argv))
+
+
+class ForkedCommand:
+    """``framelens ARGV`` in a child process forked from the test, reading its stdin from :meth:`send`.
+
+    A forked child starts with scikit-learn and nltk already imported, where a new interpreter
+    spends seconds importing them: for tests of what happens between processes (a lock held
+    by another session, kill -9). Its stdout and stderr go to ``NAME.out`` and ``NAME.err``.
+    """
+
+    def __init__(self, argv: list[str], name: str = "command"):
+        import multiprocessing
+
+        self.stdout, self.stderr = Path(f"{name}.out"), Path(f"{name}.err")
+        read, write = os.pipe()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_run_command, args=(argv, read, str(self.stdout), str(self.stderr)), daemon=True)
+        self._write: int | None = write
+        self.process.start()
+        os.close(read)
+        self.pid = self.process.pid
+
+    def send(self, text: str) -> None:
+        os.write(self._write, text.encode("utf-8"))
+
+    def _close_stdin(self) -> None:
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
+
+    def finish(self, timeout: float = 120) -> int | None:
+        """Close its stdin and wait for it; its exit status (negative: killed by that signal)."""
+        self._close_stdin()
+        self.process.join(timeout)
+        return self.process.exitcode
+
+    def kill(self) -> int | None:
+        """kill -9 (if it still runs); its exit status."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self._close_stdin()
+        return self.process.exitcode

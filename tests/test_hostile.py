@@ -27,7 +27,7 @@ from framelens.errors import EngineError, ModelIntegrityError
 from framelens.output import read_predictions
 from framelens.persistence import load_model, read_card
 
-from .conftest import REPO, TINY_ROWS, write_labels
+from .conftest import REPO, TINY_ROWS, ForkedCommand, write_labels
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 ARTICLE = "Western governments warned the pact could destabilise the region. Putin hailed the deal as a blow.\n"
@@ -322,8 +322,7 @@ def test_two_real_sessions_on_one_labels_file(model_dir, capsys):
     import time
 
     argv = label_argv(model_dir)
-    first = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), *argv], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    first = ForkedCommand(argv, "first")
     try:
         for _ in range(600):
             if Path("new.csv.lock").exists():
@@ -331,11 +330,11 @@ def test_two_real_sessions_on_one_labels_file(model_dir, capsys):
             time.sleep(0.1)
         refused(capsys, argv, f"new.csv: another labelling session (pid {first.pid}) is using it; "
                               "wait for it to finish or remove new.csv.lock")
-        out, _ = first.communicate(b"1\nq\n", timeout=120)
+        first.send("1\nq\n")
+        status = first.finish()
     finally:
         first.kill()
-        first.wait()
-    assert first.returncode == 0 and b"saved: " in out
+    assert status == 0 and "saved: " in first.stdout.read_text("utf-8")
     assert len(Path("new.csv").read_text().splitlines()) == 2 and not Path("new.csv.lock").exists()
 
 

@@ -2,7 +2,6 @@
 import io
 import json
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from framelens.cli import main
 from framelens.codebook import read_codebook
 from framelens.labels import read_label_rows, read_labels
 
-from .conftest import REPO
+from .conftest import REPO, ForkedCommand
 
 WIRE = ("The treaty was signed in Moscow on Friday. Western capitals warned the pact could destabilise the region. "
         "Putin hailed the deal as a blow to Western hegemony.\n")
@@ -135,26 +134,18 @@ def _data_rows(path: Path) -> int:
 
 def test_killed_session_leaves_a_valid_file_and_resumes(corpus, monkeypatch, capsys):
     labels_file = Path("labels/mine.csv")
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from framelens.cli import main; sys.exit(main(sys.argv[1:]))",
-         "label", "corpus", "--into", str(labels_file), "--model", "m"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    session = ForkedCommand(["label", "corpus", "--into", str(labels_file), "--model", "m"])
     try:
         for answered, key in enumerate(["3", "b"], start=1):
-            process.stdin.write(f"{key}\n".encode())
-            process.stdin.flush()
+            session.send(f"{key}\n")
             deadline = time.monotonic() + 120  # a guard against hanging, not a timing check
             while _data_rows(labels_file) < answered:
-                assert process.poll() is None, "the session ended before answering"
+                assert session.process.is_alive(), "the session ended before answering"
                 assert time.monotonic() < deadline, "the answer was never written"
                 time.sleep(0.02)
-        process.send_signal(signal.SIGKILL)  # the third sentence is on screen, unanswered
-        process.wait()
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == -signal.SIGKILL
+        status = session.kill()  # the third sentence is on screen, unanswered
+    assert status == -signal.SIGKILL
     assert labels_file.read_bytes().endswith(b"\n")
     killed = [(row.sentence, row.label) for row in read_label_rows(labels_file)]
     assert killed == [(ACCUSED, "western-concern"), (DOCUMENT, "boilerplate")]
