@@ -484,13 +484,14 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
             time.sleep(0.05)
 
     Path("in").mkdir()
+    # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
     for i in range(400):
-        article(Path(f"in/{i:03}.txt"), ARTICLE * 20)
+        article(Path(f"in/{i:03}.txt"), ARTICLE * (1 if i < 200 else 20))
     parent = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), "predict", "in", "--model", str(model_dir),
                                "--jobs", "2", "--quiet", "--out", "o.jsonl"],
                               env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
-        # Killed mid-run: once the worker's first chunk is written, its second is being classified.
+        # Killed mid-run: once the first chunk is written, the worker is classifying the second.
         wait_for(lambda: any(p.stat().st_size for p in Path(".").glob(".o.jsonl.*.part")), "no output written")
         children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
                                   check=False).stdout.split()
