@@ -167,10 +167,10 @@ def _run_command(argv: list[str], stdin_fd: int, stdout: str, stderr: str) -> No
 
     from framelens.cli import main
 
-    sys.stdin = open(stdin_fd, encoding="utf-8")
-    sys.stdout = open(stdout, "w", encoding="utf-8")
-    sys.stderr = open(stderr, "w", encoding="utf-8")
-    sys.exit(main(argv))
+    with open(stdin_fd, encoding="utf-8") as sys.stdin, open(stdout, "w", encoding="utf-8") as sys.stdout, \
+            open(stderr, "w", encoding="utf-8") as sys.stderr:
+        status = main(argv)
+    sys.exit(status)
 
 
 class ForkedCommand:
@@ -194,6 +194,7 @@ class ForkedCommand:
         self.pid = self.process.pid
 
     def send(self, text: str) -> None:
+        assert self._write is not None, "its stdin is closed"
         os.write(self._write, text.encode("utf-8"))
 
     def _close_stdin(self) -> None:

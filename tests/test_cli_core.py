@@ -28,8 +28,8 @@ def test_train_prints_grouped_cv_and_writes_model(tiny_labels, capsys):
     assert [line.split()[0] for line in lines[2:5]] == ["counter-hegemony", "neutral-report", "western-concern"]
     assert lines[5] == "calibration: temperature 0.428, fitted on 12 out-of-fold sentences from 3 held-out articles:"
     assert err.splitlines()[-2:] == [
-        "framelens: trained on 12 sentences (counter-hegemony 4, neutral-report 4, western-concern 4); "
-        "0 authored, 3 articles",
+        ("framelens: trained on 12 sentences (counter-hegemony 4, neutral-report 4, western-concern 4); "
+        "0 authored, 3 articles"),
         "framelens: wrote m/framing.joblib and m/card.json",
     ]
     assert sorted(p.name for p in Path("m").iterdir()) == ["card.json", "framing.joblib"]
@@ -72,7 +72,8 @@ def test_predict_jsonl_round_trip(tiny_model, seeds_dir, capsys):
 def test_predict_csv_has_one_column_per_label(tiny_model, seeds_dir):
     assert main(["predict", str(seeds_dir / "002_f02d9b5768855bec.txt"), "--model", "m", "--format", "csv",
                  "--out", "out.csv"]) == 0
-    rows = list(csv.DictReader(open("out.csv", encoding="utf-8", newline="")))
+    with open("out.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["article_id", "outlet", "sentence_index", "text", "label", "confidence",
                              "counter-hegemony", "neutral-report", "western-concern", "date"]
     assert len(rows) == 12 and rows[0]["date"] == "2025-01-17"
@@ -115,8 +116,8 @@ def test_tampered_model_is_refused_then_retrained_into_a_new_directory(tiny_mode
     assert main(["predict", "a.txt", "--model", "m", "--retrain"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[:2] == [f"framelens: {refusal}",
-                       f"framelens: retraining from {os.path.normpath('labels/tiny.csv')} into {new_dir}/ "
-                       "(m/ stays as it is)"]
+                       (f"framelens: retraining from {os.path.normpath('labels/tiny.csv')} into {new_dir}/ "
+                       "(m/ stays as it is)")]
     card = json.loads(Path(new_dir, "card.json").read_text("utf-8"))
     assert card["artifact_sha256"] == file_sha256(Path(new_dir, "framing.joblib"))
     assert artifact.read_bytes() == tampered  # the refused model is left exactly as it was
@@ -193,8 +194,8 @@ def _bad_input(name: str, content: bytes | None) -> str:
         (lambda: _bad_input("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
          "image.txt: looks like a binary file, not text; remove it from the input"),
         (lambda: _bad_input("old.txt", "Déjà vu.".encode("cp1252")),
-         "old.txt: not valid utf-8 (byte 0xe9 at offset 1); re-save it as UTF-8 or pass --encoding cp1252 "
-         "(or latin-1) for legacy files"),
+         ("old.txt: not valid utf-8 (byte 0xe9 at offset 1); re-save it as UTF-8 or pass --encoding cp1252 "
+         "(or latin-1) for legacy files")),
         (lambda: _bad_input("articles.csv", b"headline,body_html\nA,B\n"),
          "articles.csv: no 'text' column (columns: headline, body_html); name the text column with --text-column"),
     ],

@@ -7,11 +7,11 @@ import pytest
 
 from framelens.calibration import brier
 from framelens.cli import main
+from framelens.codebook import read_codebook
 from framelens.config import DEFAULT_CONFIG
 from framelens.cv import grouped_folds, macro_f1
 from framelens.evaluation import bootstrap_macro_f1, reliability
 from framelens.labels import LabelSet, read_labels, unique_rows
-from framelens.codebook import read_codebook
 from framelens.lexicon import lexicon_predict
 from framelens.selection import nested_score, select_settings
 from framelens.training import cross_validate

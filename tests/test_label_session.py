@@ -99,8 +99,8 @@ def test_piped_session_transcript_and_file(corpus, monkeypatch, capsys):
         KEYS + "b", "saved: boilerplate (row 6)",
         "retraining after 2 answers ...", second,
         "no unlabelled sentences left in the input.",
-        "stopped: 3 answers this session (neutral-report 1, western-concern 1, boilerplate 1) are in "
-        "labels/mine.csv; 1 skipped. Run the same command to go on.",
+        ("stopped: 3 answers this session (neutral-report 1, western-concern 1, boilerplate 1) are in "
+        "labels/mine.csv; 1 skipped. Run the same command to go on."),
     ]
     assert Path("labels/mine.csv").read_text("utf-8").splitlines() == [
         "article_id,outlet,sentence,label,source,note",
@@ -123,8 +123,8 @@ def test_new_session_resumes_with_only_unlabelled_sentences(corpus, monkeypatch,
     assert out[0] == "2 unlabelled sentences; 14 already labelled (never shown again). Answers go to labels/mine.csv."
     assert [line[5:] for line in out if line.startswith(">>>  ")] == [CAPITALS, CHAPTER]
     assert out[-2:] == ["no unlabelled sentences left in the input.",
-                        "stopped: 2 answers this session (counter-hegemony 2) are in labels/mine.csv. "
-                        "Run the same command to go on."]
+                        ("stopped: 2 answers this session (counter-hegemony 2) are in labels/mine.csv. "
+                        "Run the same command to go on.")]
     assert [row.sentence for row in read_label_rows(Path("labels/mine.csv"))] == [ACCUSED, DOCUMENT, CAPITALS, CHAPTER]
 
 
@@ -170,10 +170,10 @@ def test_cold_start_with_a_label_set_and_no_model(monkeypatch, capsys):
 @pytest.mark.parametrize(
     "options, message",
     [
-        ([], "mine.csv: no codebook.toml beside it and no model to take the label names from; start one with: "
-             "framelens init DIR, or pass --label-set a,b,c"),
-        (["--label-set", "pro,boilerplate"], "--label-set: 'boilerplate' is reserved (the b key records boilerplate, "
-                                             "undo withdraws rows); choose another label name"),
+        ([], ("mine.csv: no codebook.toml beside it and no model to take the label names from; start one with: "
+             "framelens init DIR, or pass --label-set a,b,c")),
+        (["--label-set", "pro,boilerplate"], ("--label-set: 'boilerplate' is reserved (the b key records boilerplate, "
+                                             "undo withdraws rows); choose another label name")),
         (["--label-set", "pro"], "--label-set: only 1 label(s) (pro); a label set needs at least two"),
     ],
     ids=["no-label-names", "reserved", "one-label"],

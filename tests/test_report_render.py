@@ -13,8 +13,8 @@ import pytest
 
 from framelens import plots
 from framelens.errors import ReportError
-from framelens.report import render
 from framelens.files import slug
+from framelens.report import render
 from framelens.report.figures import figure_plan, make_figures
 from framelens.report.render import (
     SECTIONS,
