@@ -2,6 +2,8 @@
 import csv
 import json
 import os
+import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,16 +13,9 @@ from framelens.cli import main
 from framelens.labels import read_labels
 from framelens.persistence import file_sha256
 
-from .conftest import write_labels
+from .conftest import REPO, write_labels
 
 SEED_SENTENCES = 135  # content sentences of the five seeds (labels/seeds.csv)
-
-
-@pytest.fixture
-def trained(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
-    return Path("m")
 
 
 def test_train_prints_grouped_cv_and_writes_model(tiny_labels, capsys):
@@ -33,20 +28,20 @@ def test_train_prints_grouped_cv_and_writes_model(tiny_labels, capsys):
     assert [line.split()[0] for line in lines[2:5]] == ["counter-hegemony", "neutral-report", "western-concern"]
     assert lines[5] == "calibration: temperature 0.428, fitted on 12 out-of-fold sentences from 3 held-out articles:"
     assert err.splitlines()[-2:] == [
-        "framelens: trained on 12 sentences (counter-hegemony 4, neutral-report 4, western-concern 4); "
-        "0 authored, 3 articles",
+        ("framelens: trained on 12 sentences (counter-hegemony 4, neutral-report 4, western-concern 4); "
+        "0 authored, 3 articles"),
         "framelens: wrote m/framing.joblib and m/card.json",
     ]
     assert sorted(p.name for p in Path("m").iterdir()) == ["card.json", "framing.joblib"]
 
 
-def test_model_card_contents(trained, tiny_labels):
-    card = json.loads((trained / "card.json").read_text("utf-8"))
+def test_model_card_contents(tiny_model, tiny_labels):
+    card = json.loads((tiny_model / "card.json").read_text("utf-8"))
     assert card["labels"] == ["counter-hegemony", "neutral-report", "western-concern"]
     assert card["label_counts"] == {"counter-hegemony": 4, "neutral-report": 4, "western-concern": 4}
     assert (card["n_sentences"], card["n_articles"], card["n_authored"]) == (12, 3, 0)
     assert card["training_data_sha256"] == read_labels([tiny_labels]).sha256()
-    assert card["artifact_sha256"] == file_sha256(trained / "framing.joblib")
+    assert card["artifact_sha256"] == file_sha256(tiny_model / "framing.joblib")
     assert card["training_files"] == [os.path.relpath(tiny_labels, "m")]
     assert card["library_versions"]["scikit-learn"] == sklearn.__version__
     assert set(card["library_versions"]) == {"python", "scikit-learn", "numpy", "joblib", "nltk"}
@@ -56,7 +51,7 @@ def test_model_card_contents(trained, tiny_labels):
     assert card["created"].endswith("+00:00")
 
 
-def test_predict_jsonl_round_trip(trained, seeds_dir, capsys):
+def test_predict_jsonl_round_trip(tiny_model, seeds_dir, capsys):
     assert main(["predict", str(seeds_dir), "--model", "m", "--out", "out.jsonl"]) == 0
     assert capsys.readouterr().err == (
         f"framelens: wrote {SEED_SENTENCES} sentences from 5 articles to out.jsonl\n"
@@ -76,7 +71,7 @@ def test_predict_jsonl_round_trip(trained, seeds_dir, capsys):
         assert record["confidence"] == record["probabilities"][record["label"]]
 
 
-def test_predict_csv_has_one_column_per_label(trained, seeds_dir):
+def test_predict_csv_has_one_column_per_label(tiny_model, seeds_dir):
     assert main(["predict", str(seeds_dir / "002_f02d9b5768855bec.txt"), "--model", "m", "--format", "csv",
                  "--out", "out.csv"]) == 0
     with open("out.csv", encoding="utf-8", newline="") as handle:
@@ -86,28 +81,30 @@ def test_predict_csv_has_one_column_per_label(trained, seeds_dir):
     assert len(rows) == 12 and rows[0]["date"] == "2025-01-17"
 
 
-def test_no_split_takes_each_line_as_a_sentence(trained, capsys):
+def test_no_split_takes_each_line_as_a_sentence(tiny_model, capsys):
     Path("one_per_line.txt").write_text("First sentence. Still the first.\nSecond one\n\nThird.\n", "utf-8")
     assert main(["predict", "one_per_line.txt", "--model", "m", "--no-split"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["text"] for r in records] == ["First sentence. Still the first.", "Second one", "Third."]
 
 
-def test_predict_py_and_train_py_are_the_cli(tiny_labels, seeds_dir):
-    import subprocess
-    import sys
-
-    repo = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, str(repo / "train.py"), str(tiny_labels), "--model", "m"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    done = subprocess.run([sys.executable, str(repo / "predict.py"), str(seeds_dir), "--model", "m"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0 and len(done.stdout.splitlines()) == SEED_SENTENCES
+def run_script(script: Path, argv: list[str], monkeypatch) -> int:
+    """Run a repository script as ``python SCRIPT ARGV...`` does, in this process; its exit status."""
+    monkeypatch.setattr(sys, "argv", [str(script), *argv])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(script), run_name="__main__")
+    return done.value.code
 
 
-def test_tampered_model_is_refused_then_retrained_into_a_new_directory(trained, capsys):
-    artifact = trained / "framing.joblib"
+def test_predict_py_and_train_py_are_the_cli(tiny_labels, seeds_dir, monkeypatch, capsys):
+    assert run_script(REPO / "train.py", [str(tiny_labels), "--model", "m"], monkeypatch) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "framelens: wrote m/framing.joblib and m/card.json"
+    assert run_script(REPO / "predict.py", [str(seeds_dir), "--model", "m"], monkeypatch) == 0
+    assert len(capsys.readouterr().out.splitlines()) == SEED_SENTENCES
+
+
+def test_tampered_model_is_refused_then_retrained_into_a_new_directory(tiny_model, capsys):
+    artifact = tiny_model / "framing.joblib"
     artifact.write_bytes(artifact.read_bytes() + b"\x00")
     tampered = artifact.read_bytes()
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
@@ -121,16 +118,16 @@ def test_tampered_model_is_refused_then_retrained_into_a_new_directory(trained, 
     assert main(["predict", "a.txt", "--model", "m", "--retrain"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[:2] == [f"framelens: {refusal}",
-                       f"framelens: retraining from {os.path.normpath('labels/tiny.csv')} into {new_dir}/ "
-                       "(m/ stays as it is)"]
+                       (f"framelens: retraining from {os.path.normpath('labels/tiny.csv')} into {new_dir}/ "
+                       "(m/ stays as it is)")]
     card = json.loads(Path(new_dir, "card.json").read_text("utf-8"))
     assert card["artifact_sha256"] == file_sha256(Path(new_dir, "framing.joblib"))
     assert artifact.read_bytes() == tampered  # the refused model is left exactly as it was
 
 
-def test_tampered_model_without_labels_is_an_error(trained, tiny_labels, capsys):
+def test_tampered_model_without_labels_is_an_error(tiny_model, tiny_labels, capsys):
     tiny_labels.unlink()
-    artifact = trained / "framing.joblib"
+    artifact = tiny_model / "framing.joblib"
     artifact.write_bytes(b"not a model")
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
     assert main(["predict", "a.txt", "--model", "m"]) == 2
@@ -140,8 +137,8 @@ def test_tampered_model_without_labels_is_an_error(trained, tiny_labels, capsys)
     )
 
 
-def test_model_from_another_sklearn_is_retrained_only_with_retrain(trained, capsys):
-    card_path = trained / "card.json"
+def test_model_from_another_sklearn_is_retrained_only_with_retrain(tiny_model, capsys):
+    card_path = tiny_model / "card.json"
     card = json.loads(card_path.read_text("utf-8"))
     card["library_versions"]["scikit-learn"] = "0.24.2"
     card_path.write_text(json.dumps(card), "utf-8")
@@ -173,8 +170,8 @@ def test_outside_a_project_the_shipped_model_predicts(capsys):
     assert record["label"] == "neutral-report"
 
 
-def test_environment_variable_names_the_model(trained, monkeypatch, capsys):
-    monkeypatch.setenv("FRAMELENS_MODEL", str(trained.resolve()))
+def test_environment_variable_names_the_model(tiny_model, monkeypatch, capsys):
+    monkeypatch.setenv("FRAMELENS_MODEL", str(tiny_model.resolve()))
     Path("elsewhere").mkdir()
     monkeypatch.chdir("elsewhere")
     Path("a.txt").write_text("The treaty was signed.", "utf-8")
@@ -199,14 +196,14 @@ def _bad_input(name: str, content: bytes | None) -> str:
         (lambda: _bad_input("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
          "image.txt: looks like a binary file, not text; remove it from the input"),
         (lambda: _bad_input("old.txt", "Déjà vu.".encode("cp1252")),
-         "old.txt: not valid utf-8 (byte 0xe9 at offset 1); re-save it as UTF-8 or pass --encoding cp1252 "
-         "(or latin-1) for legacy files"),
+         ("old.txt: not valid utf-8 (byte 0xe9 at offset 1); re-save it as UTF-8 or pass --encoding cp1252 "
+         "(or latin-1) for legacy files")),
         (lambda: _bad_input("articles.csv", b"headline,body_html\nA,B\n"),
          "articles.csv: no 'text' column (columns: headline, body_html); name the text column with --text-column"),
     ],
     ids=["empty-file", "empty-dir", "binary", "non-utf8", "csv-without-text"],
 )
-def test_bad_corpus_input_exits_2_with_one_line(trained, capsys, make, message):
+def test_bad_corpus_input_exits_2_with_one_line(tiny_model, capsys, make, message):
     target = make()
     assert main(["predict", target, "--model", "m", "--out", "out.jsonl"]) == 2
     captured = capsys.readouterr()
@@ -215,7 +212,7 @@ def test_bad_corpus_input_exits_2_with_one_line(trained, capsys, make, message):
     assert sorted(p.name for p in Path(".").iterdir() if p.name not in ("m", "labels", target)) == []
 
 
-def test_bad_file_after_good_ones_leaves_no_partial_output(trained, capsys):
+def test_bad_file_after_good_ones_leaves_no_partial_output(tiny_model, capsys):
     Path("corpus").mkdir()
     Path("corpus/a.txt").write_text("The treaty was signed in Moscow.", "utf-8")
     Path("corpus/b.txt").write_bytes(b"\x00\x01binary")
@@ -239,7 +236,7 @@ def test_missing_model_directory(capsys):
         "framelens: error: nomodel: no trained model here; train one with: framelens train labels/ --model nomodel\n")
 
 
-def test_unwritable_out(trained, capsys):
+def test_unwritable_out(tiny_model, capsys):
     Path("a.txt").write_text("Text.", "utf-8")
     assert main(["predict", "a.txt", "--model", "m", "--out", "no/such/dir/out.jsonl"]) == 2
     assert capsys.readouterr().err == (

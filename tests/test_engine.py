@@ -18,18 +18,58 @@ from framelens.errors import EngineError
 from framelens.persistence import load_model
 from framelens.prediction import predict_articles
 
+from .fakes import KeywordModel
+
 
 @pytest.fixture
-def corpus(seeds_dir, tiny_labels, capsys):
-    """40 articles in one JSONL file and a model trained on the tiny labels."""
+def corpus(seeds_dir, tiny_model):
+    """40 articles in one JSONL file and a model trained on the tiny labels (m/)."""
     articles = list(read_corpus(seeds_dir))
     with open("corpus.jsonl", "w", encoding="utf-8") as handle:
         for i in range(40):
             article = articles[i % 5]
             handle.write(json.dumps({"id": f"n{i}", "outlet": article.outlet, "text": article.text}) + "\n")
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
     return Path("corpus.jsonl")
+
+
+@pytest.fixture(scope="module")
+def dask_clusters():
+    """Local Dask clusters by their options, each started once for the module.
+
+    Their worker processes are forked from this one (Dask's multiprocessing-method), so they
+    start with everything imported instead of importing it again: seconds per worker.
+    """
+    pytest.importorskip("distributed")  # it adds its defaults to dask's config
+    import dask
+
+    clusters: dict = {}
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        yield clusters
+        for cluster in clusters.values():
+            cluster.close()
+
+
+@pytest.fixture
+def local_dask(dask_clusters, monkeypatch) -> list[dict]:
+    """engine="dask" without a scheduler: the LocalCluster it asks for is real but started once per module.
+
+    Returns the options of every LocalCluster the engine asked for.
+    """
+    distributed = pytest.importorskip("distributed")
+    real_local_cluster = distributed.LocalCluster
+    asked = []
+
+    def local_cluster(**options):
+        asked.append(options)
+        key = tuple(sorted(options.items()))
+        if key not in dask_clusters:
+            dask_clusters[key] = real_local_cluster(**options)
+        cluster = dask_clusters[key]
+        monkeypatch.setattr(cluster, "close", lambda: None)  # dask_clusters closes it after the module
+        return cluster
+
+    monkeypatch.setattr(distributed, "LocalCluster", local_cluster)
+    return asked
 
 
 def test_two_processes_give_identical_output(corpus):
@@ -40,8 +80,8 @@ def test_two_processes_give_identical_output(corpus):
     assert len(one.splitlines()) == 40 * 27
 
 
-def test_small_chunks_across_processes_keep_input_order(corpus):
-    model = load_model("m")
+def test_small_chunks_across_processes_keep_input_order(corpus, forked_workers):
+    model = KeywordModel()
     config = Config(chunk_articles=3, chunk_sentences=7)
     articles = list(read_corpus(corpus))
     expected = [p for item in predict_articles(model, articles) for p in item.predictions]
@@ -67,15 +107,15 @@ def _summaries(model, articles, **options):
     return chunks, [summary for _, summary in (chunk.summary for chunk in chunks)]
 
 
-def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus):
+def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus, local_dask, forked_workers):
     import os
 
-    pytest.importorskip("distributed")
-    model = load_model("m")
+    model = KeywordModel()
     articles = list(read_corpus(corpus))
     one, one_summaries = _summaries(model, articles)
     two, two_summaries = _summaries(model, articles, jobs=2)
     dask, dask_summaries = _summaries(model, articles, engine="dask", jobs=2)
+    assert local_dask == [{"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}]
     assert [(c.articles, c.sentences) for c in one] == [(7, 204), (7, 168), (7, 191), (7, 193), (7, 189), (5, 135)]
     assert one_summaries == two_summaries == dask_summaries
     total = sum(one_summaries, Counter())
@@ -90,8 +130,8 @@ def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(co
     assert [i.article for c in dask for i in c.results] == articles
 
 
-def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus):
-    model = load_model("m")
+def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus, forked_workers):
+    model = KeywordModel()
     articles = list(read_corpus(corpus))[:9]
     chunks = list(run_chunks(model, articles, jobs=2, config=Config(chunk_articles=4),
                              summarise=partial(labels_per_outlet, prefix="outlet:")))
@@ -102,17 +142,17 @@ def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus):
 
 
 @pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
-def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options):
+def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options, request, forked_workers):
     if options.get("engine") == "dask":
-        pytest.importorskip("distributed")
-    chunks = list(run_chunks(load_model("m"), list(read_corpus(corpus)), config=Config(chunk_articles=16),
+        request.getfixturevalue("local_dask")
+    chunks = list(run_chunks(KeywordModel(), list(read_corpus(corpus)), config=Config(chunk_articles=16),
                              summarise=labels_per_outlet, keep_predictions=False, **options))
     assert all(isinstance(c, ChunkResult) and c.results == [] for c in chunks)
     assert [(c.articles, c.sentences) for c in chunks] == [(16, 428), (16, 451), (8, 201)]
     assert sum(sum(c.summary[1].values()) for c in chunks) == 40 * 27
 
 
-def test_a_model_directory_is_loaded_where_the_chunks_run(corpus):
+def test_a_model_directory_is_loaded_where_the_chunks_run(corpus, forked_workers):
     articles = list(read_corpus(corpus))
     expected = [i.predictions for i in run_predictions(load_model("m"), articles)]
     for jobs in (1, 2):
@@ -121,7 +161,10 @@ def test_a_model_directory_is_loaded_where_the_chunks_run(corpus):
 
 
 def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
-    """kill -9 of a parent that runs --jobs 3: its worker processes exit too (within seconds)."""
+    """kill -9 of a parent that runs --jobs 3: its worker processes exit too (within seconds).
+
+    Keyword model, no sentence splitting: the workers need neither scikit-learn nor nltk, so they start fast.
+    """
     import os
     import signal
     import subprocess
@@ -133,9 +176,10 @@ def test_workers_do_not_outlive_a_killed_parent(corpus, tmp_path):
         "from framelens.config import Config\n"
         "from framelens.engine import run_chunks\n"
         "from framelens import read_corpus\n"
+        "from tests.fakes import KeywordModel\n"
         "if __name__ == '__main__':\n"
         "    articles = list(read_corpus(['corpus.jsonl'])) * 1000\n"
-        "    for chunk in run_chunks('m', articles, jobs=3, config=Config(chunk_articles=2)):\n"
+        "    for chunk in run_chunks(KeywordModel(), articles, split=False, jobs=3, config=Config(chunk_articles=2)):\n"
         "        print('chunk', flush=True)\n",
         "utf-8",
     )

@@ -96,12 +96,6 @@ def test_held_out_file_without_a_label_column(tiny_labels, tmp_path, capsys):
                                        "the columns sentence (or text) and label\n")
 
 
-@pytest.fixture
-def tiny_model(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
-
-
 def test_explain_top_and_sentence(tiny_model, capsys):
     assert main(["explain", "--top", "-n", "2", "--model", "m"]) == 0
     assert capsys.readouterr().out.splitlines() == [

@@ -27,19 +27,16 @@ from framelens.errors import EngineError, ModelIntegrityError
 from framelens.output import read_predictions
 from framelens.persistence import load_model, read_card
 
-from .conftest import REPO, TINY_ROWS, write_labels
+from .conftest import REPO, TINY_ROWS, ForkedCommand, write_labels
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 ARTICLE = "Western governments warned the pact could destabilise the region. Putin hailed the deal as a blow.\n"
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    """A tiny trained model, trained once for this module."""
-    base = tmp_path_factory.mktemp("hostile-model")
-    labels = write_labels(base / "labels" / "tiny.csv", TINY_ROWS)
-    assert main(["train", str(labels), "--model", str(base / "m")]) == 0
-    return base / "m"
+@pytest.fixture
+def model_dir(tiny_model_dir) -> Path:
+    """The session's tiny model, read-only (a test that changes a model copies it first)."""
+    return tiny_model_dir
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +115,7 @@ def test_report_dir_that_is_a_symlink_or_foreign_directory_is_refused(model_dir,
     assert [p.name for p in Path("mine").iterdir()] == ["notes.txt"]
 
 
-def test_files_respect_the_umask(model_dir, capsys):
+def test_files_respect_the_umask(model_dir, capsys, placeholder_figures):
     previous = os.umask(0o027)
     try:
         assert main(["predict", str(article(Path("in/a.txt"))), "--model", str(model_dir), "--out", "o.jsonl",
@@ -180,7 +177,7 @@ def test_csv_safe_round_trip(cell):
     assert files.csv_safe(cell).startswith("'") and files.csv_unsafe(files.csv_safe(cell)) == cell
 
 
-def test_every_csv_written_is_formula_safe_and_read_back_exactly(model_dir, capsys):
+def test_every_csv_written_is_formula_safe_and_read_back_exactly(model_dir, capsys, placeholder_figures):
     text = "=HYPERLINK(\"http://evil\",\"click\") is what the outlet wrote about the pact."
     Path("in").mkdir()
     with open("in/c.csv", "w", newline="", encoding="utf-8") as handle:
@@ -245,10 +242,10 @@ def test_malformed_card_is_one_line(model_dir, capsys, content, what):
             f"m/card.json: not a framelens model card ({what}); retrain with: framelens train")
 
 
-def test_skops_artifact_loads_with_trusted_types_and_rolls_back(capsys):
+def test_skops_artifact_loads_with_trusted_types_and_rolls_back(model_dir, capsys):
     pytest.importorskip("skops")
     labels = str(write_labels(Path("l/t.csv"), TINY_ROWS))
-    assert main(["train", labels, "--model", "m"]) == 0
+    copy_model(model_dir)  # a joblib model, as `framelens train` writes it
     assert main(["train", labels, "--model", "m", "--artifact-format", "skops"]) == 0
     assert capsys.readouterr().err.splitlines()[-2] == "framelens: wrote m/framing.skops and m/card.json"
     assert sorted(os.listdir("m")) == ["card.json", "framing.skops", "previous"]
@@ -286,7 +283,7 @@ def test_disk_full_in_predict(model_dir, monkeypatch, capsys):
     assert os.listdir(".") == ["in"]
 
 
-def test_disk_full_in_report_keeps_the_old_report_whole(model_dir, monkeypatch, capsys):
+def test_disk_full_in_report_keeps_the_old_report_whole(model_dir, monkeypatch, capsys, placeholder_figures):
     article(Path("in/a.txt"))
     assert main(["report", "in", "--model", str(model_dir), "--out", "rep", "--quiet"]) == 0
     capsys.readouterr()
@@ -334,8 +331,7 @@ def test_two_real_sessions_on_one_labels_file(model_dir, capsys):
     import time
 
     argv = label_argv(model_dir)
-    first = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), *argv], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    first = ForkedCommand(argv, "first")
     try:
         for _ in range(600):
             if Path("new.csv.lock").exists():
@@ -343,11 +339,11 @@ def test_two_real_sessions_on_one_labels_file(model_dir, capsys):
             time.sleep(0.1)
         refused(capsys, argv, f"new.csv: another labelling session (pid {first.pid}) is using it; "
                               "wait for it to finish or remove new.csv.lock")
-        out, _ = first.communicate(b"1\nq\n", timeout=120)
+        first.send("1\nq\n")
+        status = first.finish()
     finally:
         first.kill()
-        first.wait()
-    assert first.returncode == 0 and b"saved: " in out
+    assert status == 0 and "saved: " in first.stdout.read_text("utf-8")
     assert len(Path("new.csv").read_text().splitlines()) == 2 and not Path("new.csv.lock").exists()
 
 
@@ -414,8 +410,12 @@ def test_overlong_article_and_paragraph_are_skipped_with_a_warning(model_dir, ca
 
 def test_csv_field_over_128_kib_is_read(model_dir, capsys):
     Path("in").mkdir()
+    # 140 paragraphs of one 1,000-character sentence each: 140 kB in one field, past csv's default limit of
+    # 128 KiB (131,072 characters), in few sentences (it is the field that matters, not the sentences).
+    big = ("Word" + " word" * 199 + ".\n\n") * 140
+    assert len(big) > 131_072
     with open("in/c.csv", "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([["id", "text"], ["big", "Word.\n" * 30000]])
+        csv.writer(handle).writerows([["id", "text"], ["big", big]])
     assert main(["predict", "in", "--model", str(model_dir), "--out", "o.jsonl", "--quiet"]) == 0
     assert {p.article_id for p in read_predictions("o.jsonl")} == {"big"}
 
@@ -486,18 +486,30 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
     import signal
     import time
 
+    def wait_for(condition, what):
+        deadline = time.monotonic() + 120  # a guard against hanging, not a timing check
+        while not condition():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.05)
+
     Path("in").mkdir()
+    # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
     for i in range(400):
-        article(Path(f"in/{i:03}.txt"), ARTICLE * 20)
+        article(Path(f"in/{i:03}.txt"), ARTICLE * (1 if i < 200 else 20))
     parent = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), "predict", "in", "--model", str(model_dir),
                                "--jobs", "2", "--quiet", "--out", "o.jsonl"],
                               env={**os.environ, "PYTHONPATH": str(REPO)})
-    time.sleep(8)
-    children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
-                              check=False).stdout.split()
-    assert children
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait()
-    time.sleep(5)
-    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
-    assert alive == []
+    try:
+        # Killed mid-run: once the first chunk is written, the worker is classifying the second.
+        wait_for(lambda: any(p.stat().st_size for p in Path(".").glob(".o.jsonl.*.part")), "no output written")
+        children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
+                                  check=False).stdout.split()
+        assert children and parent.poll() is None
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        wait_for(lambda: not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a worker outlived the parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []

@@ -2,7 +2,6 @@
 import io
 import json
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,9 +11,8 @@ import pytest
 from framelens.cli import main
 from framelens.codebook import read_codebook
 from framelens.labels import read_label_rows, read_labels
-from framelens.training import cross_validate
 
-from .conftest import REPO, write_labels
+from .conftest import REPO, ForkedCommand
 
 WIRE = ("The treaty was signed in Moscow on Friday. Western capitals warned the pact could destabilise the region. "
         "Putin hailed the deal as a blow to Western hegemony.\n")
@@ -39,10 +37,8 @@ SHIPPED_DEFINITIONS = [
 
 
 @pytest.fixture
-def corpus(tiny_labels, capsys):
+def corpus(tiny_model):
     """Two articles; two of their six sentences are already in labels/tiny.csv, which trained model m/."""
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
     Path("corpus").mkdir()
     Path("corpus/outlets.csv").write_text("file,outlet\nwire.txt,Wire Daily\npost.txt,Evening Post\n", "utf-8")
     Path("corpus/wire.txt").write_text(WIRE, "utf-8")
@@ -55,28 +51,21 @@ def label(monkeypatch, answers, *options):
     return main(["label", "corpus", "--into", "labels/mine.csv", "--model", "m", *options])
 
 
-def retrain_line(tiny_labels, extra_rows, previous):
-    """What the session should print after retraining on tiny.csv plus ``extra_rows``."""
-    extra = write_labels(Path("expected/extra.csv"), extra_rows)
-    cv = cross_validate(read_labels([tiny_labels, extra]))
-    return (f"retrained on {12 + len(extra_rows)} sentences: grouped-CV macro-F1 {cv.macro_f1_mean:.3f} "
-            f"± {cv.macro_f1_sd:.3f} over {cv.n_splits} folds (was {previous:.3f})"), cv.macro_f1_mean
-
-
 def screen(number, outlet, article, index, left, before, sentence, after):
     return ["", f"#{number}  {outlet}  ({article}, sentence {index} of 3; {left} left)",
             f"     {before}", f">>>  {sentence}", f"     {after}"]
 
 
-def test_piped_session_transcript_and_file(corpus, tiny_labels, monkeypatch, capsys):
+def test_piped_session_transcript_and_file(corpus, monkeypatch, capsys):
     answers = ["u", "3", "x", "?", "1", "u", "2", "s", "b"]
     assert label(monkeypatch, answers, "--every", "2") == 0
     out = capsys.readouterr().out
-    card_f1 = json.loads(Path("m/card.json").read_text("utf-8"))["cv"]["macro_f1_mean"]
-    first, first_f1 = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
-                                                 ("post", "Evening Post", DOCUMENT, "counter-hegemony")], card_f1)
-    second, _ = retrain_line(tiny_labels, [("post", "Evening Post", ACCUSED, "western-concern"),
-                                           ("post", "Evening Post", DOCUMENT, "neutral-report")], first_f1)
+    assert json.loads(Path("m/card.json").read_text("utf-8"))["cv"]["macro_f1_mean"] == 0.3704
+    # Grouped CV over tiny.csv (3 articles) plus the session's answers so far (article post: 4 folds).
+    # First retraining: ACCUSED western-concern, DOCUMENT counter-hegemony. Second: the undo withdrew
+    # counter-hegemony, so DOCUMENT is neutral-report; the boilerplate answer is not trained on.
+    first = "retrained on 14 sentences: grouped-CV macro-F1 0.417 ± 0.281 over 4 folds (was 0.370)"
+    second = "retrained on 14 sentences: grouped-CV macro-F1 0.583 ± 0.281 over 4 folds (was 0.417)"
     document = screen(2, "Evening Post", "post", 2, 3, ACCUSED, DOCUMENT, CHAPTER)
     capitals = screen(3, "Wire Daily", "wire", 2, 2, "The treaty was signed in Moscow on Friday.", CAPITALS,
                       "Putin hailed the deal as a blow to Western hegemony.")
@@ -110,8 +99,8 @@ def test_piped_session_transcript_and_file(corpus, tiny_labels, monkeypatch, cap
         KEYS + "b", "saved: boilerplate (row 6)",
         "retraining after 2 answers ...", second,
         "no unlabelled sentences left in the input.",
-        "stopped: 3 answers this session (neutral-report 1, western-concern 1, boilerplate 1) are in "
-        "labels/mine.csv; 1 skipped. Run the same command to go on.",
+        ("stopped: 3 answers this session (neutral-report 1, western-concern 1, boilerplate 1) are in "
+        "labels/mine.csv; 1 skipped. Run the same command to go on."),
     ]
     assert Path("labels/mine.csv").read_text("utf-8").splitlines() == [
         "article_id,outlet,sentence,label,source,note",
@@ -134,8 +123,8 @@ def test_new_session_resumes_with_only_unlabelled_sentences(corpus, monkeypatch,
     assert out[0] == "2 unlabelled sentences; 14 already labelled (never shown again). Answers go to labels/mine.csv."
     assert [line[5:] for line in out if line.startswith(">>>  ")] == [CAPITALS, CHAPTER]
     assert out[-2:] == ["no unlabelled sentences left in the input.",
-                        "stopped: 2 answers this session (counter-hegemony 2) are in labels/mine.csv. "
-                        "Run the same command to go on."]
+                        ("stopped: 2 answers this session (counter-hegemony 2) are in labels/mine.csv. "
+                        "Run the same command to go on.")]
     assert [row.sentence for row in read_label_rows(Path("labels/mine.csv"))] == [ACCUSED, DOCUMENT, CAPITALS, CHAPTER]
 
 
@@ -145,26 +134,18 @@ def _data_rows(path: Path) -> int:
 
 def test_killed_session_leaves_a_valid_file_and_resumes(corpus, monkeypatch, capsys):
     labels_file = Path("labels/mine.csv")
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from framelens.cli import main; sys.exit(main(sys.argv[1:]))",
-         "label", "corpus", "--into", str(labels_file), "--model", "m"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    session = ForkedCommand(["label", "corpus", "--into", str(labels_file), "--model", "m"])
     try:
         for answered, key in enumerate(["3", "b"], start=1):
-            process.stdin.write(f"{key}\n".encode())
-            process.stdin.flush()
+            session.send(f"{key}\n")
             deadline = time.monotonic() + 120  # a guard against hanging, not a timing check
             while _data_rows(labels_file) < answered:
-                assert process.poll() is None, "the session ended before answering"
+                assert session.process.is_alive(), "the session ended before answering"
                 assert time.monotonic() < deadline, "the answer was never written"
                 time.sleep(0.02)
-        process.send_signal(signal.SIGKILL)  # the third sentence is on screen, unanswered
-        process.wait()
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == -signal.SIGKILL
+        status = session.kill()  # the third sentence is on screen, unanswered
+    assert status == -signal.SIGKILL
     assert labels_file.read_bytes().endswith(b"\n")
     killed = [(row.sentence, row.label) for row in read_label_rows(labels_file)]
     assert killed == [(ACCUSED, "western-concern"), (DOCUMENT, "boilerplate")]
@@ -189,10 +170,10 @@ def test_cold_start_with_a_label_set_and_no_model(monkeypatch, capsys):
 @pytest.mark.parametrize(
     "options, message",
     [
-        ([], "mine.csv: no codebook.toml beside it and no model to take the label names from; start one with: "
-             "framelens init DIR, or pass --label-set a,b,c"),
-        (["--label-set", "pro,boilerplate"], "--label-set: 'boilerplate' is reserved (the b key records boilerplate, "
-                                             "undo withdraws rows); choose another label name"),
+        ([], ("mine.csv: no codebook.toml beside it and no model to take the label names from; start one with: "
+             "framelens init DIR, or pass --label-set a,b,c")),
+        (["--label-set", "pro,boilerplate"], ("--label-set: 'boilerplate' is reserved (the b key records boilerplate, "
+                                             "undo withdraws rows); choose another label name")),
         (["--label-set", "pro"], "--label-set: only 1 label(s) (pro); a label set needs at least two"),
     ],
     ids=["no-label-names", "reserved", "one-label"],

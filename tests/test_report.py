@@ -7,22 +7,21 @@ import json
 import os
 import re
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from framelens.cli import main
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .browser import fragment_views
+
 FRAMES = ["counter-hegemony", "neutral-report", "western-concern"]
 
 
 @pytest.fixture
-def model_dir(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
-    return Path("m")
+def model_dir(tiny_model) -> Path:
+    """m/, trained on labels/tiny.csv."""
+    return tiny_model
 
 
 def _without_command(path: str) -> dict:
@@ -31,7 +30,7 @@ def _without_command(path: str) -> dict:
     return report
 
 
-def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_dir, capsys):
+def test_predict_report_writes_every_file_and_is_reproducible(model_dir, seeds_dir, capsys, placeholder_figures):
     args = ["predict", str(seeds_dir), "--model", "m", "--jobs", "1", "--phrase", "western hegemony"]
     assert main([*args, "--report", "r1"]) == 0
     assert capsys.readouterr().err == (
@@ -103,7 +102,7 @@ def _dated_corpus(path: Path) -> Path:
     return path
 
 
-def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys):
+def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys, placeholder_figures):
     corpus = _dated_corpus(Path("dated.jsonl"))
     assert main(["report", str(corpus), "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
     report = json.loads(Path("rep/report.json").read_text("utf-8"))
@@ -123,7 +122,7 @@ def test_report_on_a_dated_corpus_has_time_tests_and_findings(model_dir, capsys)
     assert any(name.startswith("time-") for name in os.listdir("rep/figures"))
 
 
-def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys):
+def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys, placeholder_figures, forked_workers):
     corpus = _dated_corpus(Path("dated.jsonl"))
     base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony"]
     assert main([*base, "--out", "one", "--jobs", "1"]) == 0
@@ -132,7 +131,7 @@ def test_jobs_2_gives_the_same_report_as_jobs_1(model_dir, capsys):
     assert Path("one/sentences.csv").read_bytes() == Path("two/sentences.csv").read_bytes()
 
 
-def test_rerun_leaves_nothing_stale_and_files_follow_the_umask(model_dir, capsys):
+def test_rerun_leaves_nothing_stale_and_files_follow_the_umask(model_dir, capsys, placeholder_figures):
     corpus = _dated_corpus(Path("dated.jsonl"))
     assert main(["report", str(corpus), "--model", "m", "--out", "rep", "--jobs", "1"]) == 0
     Path("rep/figures/stale.png").write_bytes(b"old")
@@ -148,7 +147,7 @@ def test_rerun_leaves_nothing_stale_and_files_follow_the_umask(model_dir, capsys
     assert stat.S_IMODE(os.stat("rep").st_mode) == 0o755
 
 
-def test_report_from_a_predictions_file_with_another_label_set(model_dir, capsys):
+def test_report_from_a_predictions_file_with_another_label_set(model_dir, capsys, placeholder_figures):
     lines = [json.dumps({"article_id": "z", "outlet": "Zed", "sentence_index": i, "text": f"S {i}.", "label": label,
                          "confidence": 0.9, "probabilities": {"pro": 0.9 if label == "pro" else 0.1,
                                                                "con": 0.9 if label == "con" else 0.1}})
@@ -178,21 +177,12 @@ HOSTILE = (
 )
 
 
-def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.skip("headless test needs /usr/bin/chromium (CI installs Debian's chromium package)")
-    return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + fragment],
-        capture_output=True, text=True, timeout=120, check=True).stdout
-
-
 def _browser_rows(dom: str) -> list[str]:
     body = re.search(r'<tbody id="browser-rows">(.*?)</tbody>', dom, re.DOTALL).group(1)
     return re.findall(r"<tr>(.*?)</tr>", body)
 
 
-def test_report_html_is_safe_and_filters_in_a_real_browser(model_dir, tmp_path, capsys):
+def test_report_html_is_safe_and_filters_in_a_real_browser(model_dir, tmp_path, capsys, placeholder_figures):
     Path("hostile").mkdir()
     Path("hostile/evil.txt").write_text(HOSTILE, "utf-8")
     corpus = _dated_corpus(Path("hostile/dated.jsonl"))
@@ -201,17 +191,15 @@ def test_report_html_is_safe_and_filters_in_a_real_browser(model_dir, tmp_path, 
     page = Path("rep/report.html").resolve()
     source = page.read_text("utf-8")
     assert "<script>document.title" not in source and "<img src=x" not in source
-    dom = _dump_dom(page, "", tmp_path / "p1")
+    dom, views = fragment_views(page, ["", "#outlet=Wire", "#outlet=evil&q=pwned"], tmp_path / "browser")
     assert "<title>Framing report</title>" in dom and "pwned" not in dom.split("</title>")[0]
     assert '<img src="x"' not in dom
-    total = len(_browser_rows(dom))
+    total = len(_browser_rows(views[""]))
     assert total == json.loads(Path("rep/report.json").read_text("utf-8"))["browser"]["total"] == 29
     for section in ("findings", "definitions", "provenance", "browser"):
         assert f'<section id="{section}"' in dom
-    wire = _dump_dom(page, "#outlet=Wire", tmp_path / "p2")
-    assert len(_browser_rows(wire)) == 8
-    evil = _dump_dom(page, "#outlet=evil&q=pwned", tmp_path / "p3")
-    rows = _browser_rows(evil)
+    assert len(_browser_rows(views["#outlet=Wire"])) == 8
+    rows = _browser_rows(views["#outlet=evil&q=pwned"])
     assert len(rows) == 3  # the three hostile sentences, shown as text
     plain = [re.sub(r"</?mark>", "", row) for row in rows]  # the search term is highlighted
     assert sum("&lt;script&gt;document.title='pwned'&lt;/script&gt;" in row for row in plain) == 1

@@ -5,7 +5,6 @@ import base64
 import hashlib
 import json
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,9 +25,9 @@ from framelens.report.render import (
 )
 from framelens.report.write import write_report_directory
 
+from .browser import dump_dom, fragment_views
 from .report_sample import FORMULA, MATH, SCRIPT, sample_report
 
-CHROMIUM = Path("/usr/bin/chromium")
 FIGURE_STEMS = ["shares-counter-hegemony-1", "shares-neutral-report-2", "shares-western-concern-3", "heatmap",
                 "keyness-foo-daily-1", "keyness-script-alert-1-script-3", "time-counter-hegemony-1",
                 "time-neutral-report-2", "time-western-concern-3", "strips"]
@@ -331,31 +330,30 @@ def page_file(tmp_path_factory, html) -> Path:
     return path
 
 
-def _dump_dom(page: Path, fragment: str, profile: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.skip("headless test needs /usr/bin/chromium (apt-get install -y chromium)")
-    result = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", f"--user-data-dir={profile}", "--dump-dom",
-         page.as_uri() + fragment], capture_output=True, text=True, timeout=120, check=True)
-    return result.stdout
-
-
 def _rows(dom: str) -> list[list[str]]:
     body = re.search(r'<tbody id="browser-rows">(.*?)</tbody>', dom, re.DOTALL).group(1)
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
-@pytest.mark.parametrize("fragment, expected", [
+FILTERS = [
     ("", 40),
     ("#outlet=Sky%20News", 8),
     ("#outlet=Sky%20News&frame=western-concern", 3),
     ("#outlet=Sky%20News&frame=western-concern&q=TREATY", 1),
     (f"#outlet={quote(SCRIPT)}&frame=counter-hegemony", 3),
     ("#q=no%20such%20words", 0),
-])
-def test_browser_filters_from_the_fragment(page_file, tmp_path, fragment, expected):
-    dom = _dump_dom(page_file, fragment, tmp_path / "profile")
+]
+
+
+@pytest.fixture(scope="module")
+def filtered_views(page_file, tmp_path_factory) -> dict[str, str]:
+    """The sentence browser at each fragment of FILTERS, from one page load."""
+    return fragment_views(page_file, [fragment for fragment, _ in FILTERS], tmp_path_factory.mktemp("views"))[1]
+
+
+@pytest.mark.parametrize("fragment, expected", FILTERS)
+def test_browser_filters_from_the_fragment(filtered_views, fragment, expected):
+    dom = filtered_views[fragment]
     rows = _rows(dom)
     assert len(rows) == expected
     assert f'id="browser-count" class="muted">{expected} of 40 sentences match</span>' in dom
@@ -364,7 +362,7 @@ def test_browser_filters_from_the_fragment(page_file, tmp_path, fragment, expect
 
 
 def test_hostile_text_runs_nothing_in_the_browser(page_file, tmp_path):
-    dom = _dump_dom(page_file, f"#outlet={quote(SCRIPT)}", tmp_path / "profile")
+    dom = dump_dom(page_file, f"#outlet={quote(SCRIPT)}", tmp_path / "profile")
     assert "<title>Framing report</title>" in dom
     assert "pwned" not in dom.split("</title>")[0]
     assert '<img src="x"' not in dom and "<img src=x" not in dom

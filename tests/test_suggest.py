@@ -15,10 +15,9 @@ ARTICLE = ("The treaty was signed in Moscow on Friday. Officials in Kyiv accused
 
 
 @pytest.fixture
-def model(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
+def model(tiny_model):
+    """m/ (trained on labels/tiny.csv) and article.txt."""
     Path("article.txt").write_text(ARTICLE, "utf-8")
-    capsys.readouterr()
 
 
 def read_sheet(path):
@@ -82,14 +81,14 @@ def test_import_reports_bad_rows_and_appends_the_rest(tiny_labels, capsys):
     assert main(["import-labels", "sheet.csv", "--into", "labels/mine.csv"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "sheet.csv, row 3: empty label; give the sentence a label or delete the row (not imported)",
-        "sheet.csv, row 4: label 'westren-concern' is not in the declared set (boilerplate, counter-hegemony, "
-        "neutral-report, western-concern); did you mean 'western-concern'? (not imported)",
-        "sheet.csv, row 5: the same sentence is already labelled 'neutral-report' at labels/mine.csv, row 2; "
-        "delete one of them (not imported)",
-        "sheet.csv, row 6: the same sentence is labelled 'neutral-report' at labels/tiny.csv, row 2 and "
-        "'western-concern' here; keep one label (not imported)",
-        "sheet.csv, row 7: the same sentence is labelled 'western-concern' at sheet.csv, row 2 and "
-        "'counter-hegemony' here; keep one label (not imported)",
+        ("sheet.csv, row 4: label 'westren-concern' is not in the declared set (boilerplate, counter-hegemony, "
+        "neutral-report, western-concern); did you mean 'western-concern'? (not imported)"),
+        ("sheet.csv, row 5: the same sentence is already labelled 'neutral-report' at labels/mine.csv, row 2; "
+        "delete one of them (not imported)"),
+        ("sheet.csv, row 6: the same sentence is labelled 'neutral-report' at labels/tiny.csv, row 2 and "
+        "'western-concern' here; keep one label (not imported)"),
+        ("sheet.csv, row 7: the same sentence is labelled 'western-concern' at sheet.csv, row 2 and "
+        "'counter-hegemony' here; keep one label (not imported)"),
         "imported 2 rows into labels/mine.csv; 5 not imported",
     ]
     rows = read_label_rows(Path("labels/mine.csv"))
@@ -108,8 +107,8 @@ def test_import_of_a_clean_sheet_exits_0_and_repeats_are_not_errors(tiny_labels,
     # Importing the same sheet again: the row is a same-label repeat, reported but not an error.
     assert main(["import-labels", "sheet.csv", "--into", "mine.csv", "--label-set", "pro,con"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "sheet.csv, row 2: the same sentence is already labelled 'pro' at mine.csv, row 2; delete one of them "
-        "(not imported)",
+        ("sheet.csv, row 2: the same sentence is already labelled 'pro' at mine.csv, row 2; delete one of them "
+        "(not imported)"),
         "imported 0 rows into mine.csv; 1 not imported",
     ]
     assert len(read_label_rows(Path("mine.csv"))) == 1

@@ -79,9 +79,7 @@ def test_comparison_without_cross_validation(tmp_path, capsys):
     ]
 
 
-def test_rollback_without_a_previous_model(tiny_labels, capsys):
-    assert main(["train", str(tiny_labels), "--model", "m"]) == 0
-    capsys.readouterr()
+def test_rollback_without_a_previous_model(tiny_model, capsys):
     assert main(["train", "--rollback", "--model", "m"]) == 2
     assert capsys.readouterr().err == "framelens: error: m/previous: no previous model to roll back to\n"
     assert card("m/card.json")["n_sentences"] == 12
