@@ -59,7 +59,13 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
     from framelens.config import DEFAULT_CONFIG
     from framelens.output import read_predictions
     from framelens.persistence import load_model
-    from framelens.report.build import ReportBuilder, articles_of, chunks_of, prediction_frames, summarise_chunk
+    from framelens.report.build import (
+        ReportBuilder,
+        articles_of,
+        chunks_of,
+        prediction_frames,
+        summarise_chunk,
+    )
     from framelens.report.data import ReportContext
 
     model = load_model(model_dir)

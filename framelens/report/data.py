@@ -279,7 +279,6 @@ def explaining_words_many(model, items: Sequence[tuple[str, str]], n: int = 5) -
     reader sees words, never fragments. The texts go through the model together.
     """
     from ..explain import term_contributions_many
-
     from .collect import stop_words
 
     skip = stop_words()
