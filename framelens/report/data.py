@@ -93,6 +93,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
         "difference": difference,
         "keyness": _keyness(collector, compared, config),
         "keyness_threshold": config.keyness_threshold,
+        "keyness_figures": config.keyness_figures,
         "model_terms": _model_terms(model, config),
         "exemplars": _exemplars(collector, compared, frames, model),
         "phrases": _phrases(collector, compared, frames),

@@ -36,9 +36,9 @@ def figure_plan(report: dict) -> list[FigureSpec]:
             plan.append(FigureSpec(f"shares-{slug(frame, i)}", "shares",
                                    f"{corpus}: share of '{frame}' per outlet, with its interval and n"))
         plan.append(FigureSpec("heatmap", "shares", f"{corpus}: outlet × frame shares with the sentences in each cell"))
-    threshold = report["keyness_threshold"]
-    for i, (outlet, terms) in enumerate(report["keyness"].items(), 1):
-        if any(abs(t["z"]) >= threshold for t in terms):
+    drawn = set(keyness_figure_outlets(report))
+    for i, outlet in enumerate(report["keyness"], 1):
+        if outlet in drawn:
             plan.append(FigureSpec(f"keyness-{slug(outlet, i)}", "wording",
                                    f"{corpus}: distinctive wording of {outlet} against the other outlets"))
     time = report["time"]
@@ -53,6 +53,26 @@ def figure_plan(report: dict) -> list[FigureSpec]:
             else f"all {strips['total']} articles"
         plan.append(FigureSpec("strips", "articles", f"{corpus}: the frame of every sentence, {sample}"))
     return plan
+
+
+def keyness_outlets(report: dict) -> list[str]:
+    """The outlets with at least one term past the keyness threshold, in the report's order."""
+    threshold = report["keyness_threshold"]
+    return [outlet for outlet, terms in report["keyness"].items() if any(abs(t["z"]) >= threshold for t in terms)]
+
+
+def keyness_figure_outlets(report: dict) -> list[str]:
+    """The outlets that get a keyness figure: the ``keyness_figures`` with the most sentences (all when unset).
+
+    A figure per outlet would cost a second of drawing each for 40 outlets; the table lists every outlet.
+    """
+    candidates = keyness_outlets(report)
+    cap = report.get("keyness_figures")
+    if cap is None or len(candidates) <= cap:
+        return candidates
+    sentences = {row["outlet"]: row["sentences"] for row in report["outlets"]}
+    largest = sorted(candidates, key=lambda o: (-sentences.get(o, 0), candidates.index(o)))[:cap]
+    return [outlet for outlet in candidates if outlet in largest]
 
 
 def report_colours(report: dict) -> dict[str, str]:
