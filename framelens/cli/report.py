@@ -96,6 +96,6 @@ def run(args: argparse.Namespace) -> int:
         builder.abort()
         raise
     progress.close()
-    tables = builder.finish(model, report_context(args, model))
+    tables = builder.finish(model, report_context(args, model), jobs=jobs(args))
     say_report_written(tables.report, args.out)
     return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import json
 import re
 from collections import Counter
@@ -64,7 +65,7 @@ def record_digest(predictions: Sequence[Prediction]) -> str:
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
-    return words + list(map(" ".join, zip(words, words[1:])))
+    return words + list(map(" ".join, itertools.pairwise(words)))
 
 
 class _Held:
@@ -123,7 +124,7 @@ class ReportCollector:
                     variances[index] += probability * (1.0 - probability)
             words = [w for w in tokens(p.text.lower()) if w not in skip]
             terms += words
-            terms += map(" ".join, zip(words, words[1:]))
+            terms += map(" ".join, itertools.pairwise(words))
             self._keep_exemplar(outlet, p)
             self._keep_sample(browser, browser_size, (p.article_id, p.sentence_index),
                               lambda p=p: {"article_id": p.article_id, "outlet": outlet,
