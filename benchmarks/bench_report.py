@@ -10,7 +10,10 @@ bench_predict.py) and measures in one run:
   (r) framelens predict CORPUS --out X --report DIR --jobs 2
 
 wall time, (r)/(p), and peak RSS summed over each run's process tree (read
-from /proc every 0.2 s, as bench_predict.py does).
+from /proc every 0.2 s, as bench_predict.py does); also CPU seconds of each
+run's process tree (less inflated by other load than wall time), the
+1-minute load average after each run (the machine is shared), the size of
+report.html and of the largest figure file.
 """
 from __future__ import annotations
 
@@ -26,6 +29,13 @@ from bench_predict import REPO, load_average, make_corpus, measure
 SENTENCES_PER_ARTICLE = 17
 OUTLETS = 40
 MONTHS = 12
+
+
+def report_sizes(report_dir: Path) -> tuple[float, float]:
+    """MB of report.html and of the largest figure file."""
+    figures = list((report_dir / "figures").iterdir())
+    return ((report_dir / "report.html").stat().st_size / 1e6,
+            max((f.stat().st_size for f in figures), default=0) / 1e6)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,19 +58,26 @@ def main(argv: list[str] | None = None) -> int:
                   f"{MONTHS} months ({corpus.stat().st_size / 1e6:.1f} MB); load average {load_average()}")
             predict = [sys.executable, str(REPO / "predict.py"), str(corpus), "--model", str(model_dir), "--quiet",
                        "--jobs", str(args.jobs), "--out", str(Path(tmp) / "out.jsonl")]
-            plain, plain_peak, _, _ = measure(predict)
-            print(f"  (p) predict: {plain:.1f}s", file=sys.stderr)
+            plain, plain_peak, plain_cpu, _ = measure(predict)
+            plain_load = load_average()
+            print(f"  (p) predict: {plain:.1f}s (load average {plain_load})", file=sys.stderr)
             report_dir = Path(tmp) / f"report-{articles}"
-            with_report, report_peak, _, _ = measure([*predict, "--report", str(report_dir)])
-            print(f"  (r) predict --report: {with_report:.1f}s", file=sys.stderr)
+            with_report, report_peak, report_cpu, _ = measure([*predict, "--report", str(report_dir)])
+            report_load = load_average()
+            print(f"  (r) predict --report: {with_report:.1f}s (load average {report_load})", file=sys.stderr)
             if not (report_dir / "report.html").is_file():
                 raise SystemExit(f"no report written in {report_dir}")
-            rows.append((made, plain, with_report, plain_peak, report_peak))
+            sizes = report_sizes(report_dir)
+            rows.append((made, plain, with_report, plain_peak, report_peak, plain_cpu, report_cpu,
+                         f"{plain_load}/{report_load}", sizes))
     print(f"load average after: {load_average()}")
-    print(f"{'articles':>9} {'predict s':>10} {'+report s':>10} {'ratio':>6} {'predict RSS':>12} {'+report RSS':>12}")
-    for made, plain, with_report, plain_peak, report_peak in rows:
+    print(f"{'articles':>9} {'predict s':>10} {'+report s':>10} {'ratio':>6} {'predict RSS':>12} {'+report RSS':>12} "
+          f"{'CPU s':>13} {'CPU ratio':>9} {'load (p/r)':>10} {'html MB':>8} {'max fig MB':>10}")
+    for made, plain, with_report, plain_peak, report_peak, plain_cpu, report_cpu, load, sizes in rows:
         print(f"{made:>9,} {plain:>10.1f} {with_report:>10.1f} {with_report / plain:>6.2f} "
-              f"{plain_peak / 2**20:>9.0f} MB {report_peak / 2**20:>9.0f} MB")
+              f"{plain_peak / 2**20:>9.0f} MB {report_peak / 2**20:>9.0f} MB "
+              f"{plain_cpu:>6.0f}/{report_cpu:<6.0f} {report_cpu / plain_cpu:>9.2f} {load:>10} "
+              f"{sizes[0]:>8.2f} {sizes[1]:>10.2f}")
     return 0
 
 

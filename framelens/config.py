@@ -87,6 +87,8 @@ class Config:
     kwic_lines: int = 200
     keyness_terms_per_outlet: int = 4000
     keyness_threshold: float = 1.96
+    # Keyness figures for this many outlets (those with the most sentences); the table lists all.
+    keyness_figures: int = 8
     findings_max: int = 5
     pairwise_in_page: int = 10
     time_outlets: int = 8

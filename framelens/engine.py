@@ -179,7 +179,7 @@ def _worker_source(model: ModelSource) -> ModelSource:
 
 def _start_worker(model: ModelSource, parent: int) -> None:
     global _WORKER_MODEL
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # The parent decides what an interruption means (keep whole articles); workers
     # just finish their chunk. One BLAS/OpenMP thread each, so N processes use N cores.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -192,7 +192,7 @@ def _start_worker(model: ModelSource, parent: int) -> None:
     _WORKER_MODEL = _loaded(model)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Exit when the parent process dies, even by ``kill -9`` (no orphans classifying for minutes)."""
     try:
         import ctypes

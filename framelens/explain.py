@@ -5,6 +5,8 @@ the sentence times the logistic-regression coefficient for that frame.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .config import DEFAULT_CONFIG
@@ -77,11 +79,28 @@ def term_contributions(model, sentence: str, frame: str) -> list[tuple[str, str,
 
     ``kind`` is the feature block (``word``, ``char``, ``lexicon``); ``term`` its text.
     """
+    return term_contributions_many(model, [(sentence, frame)])[0]
+
+
+def term_contributions_many(model, items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str, float]]]:
+    """:func:`term_contributions` of many (sentence, frame) pairs.
+
+    The feature names (hundreds of thousands of strings) are built once and the
+    sentences transformed together, which is what makes this cheap per sentence.
+    """
+    if not items:
+        return []
     features, classifier, names = _parts(model)
-    vector = features.transform([sentence]).tocsr()
-    row = _coefficients(classifier)[list(classifier.classes_).index(frame)]
+    vectors = features.transform([sentence for sentence, _ in items]).tocsr()
+    coef = _coefficients(classifier)
+    rows = {str(frame): coef[i] for i, frame in enumerate(classifier.classes_)}
     result = []
-    for index, value in zip(vector.indices, vector.data, strict=True):
-        kind, _, term = names[index].partition("__")
-        result.append((kind, term, float(value * row[index])))
+    for k, (_, frame) in enumerate(items):
+        row = rows[frame]
+        start, end = vectors.indptr[k], vectors.indptr[k + 1]
+        contributions = []
+        for index, value in zip(vectors.indices[start:end], vectors.data[start:end], strict=True):
+            kind, _, term = names[index].partition("__")
+            contributions.append((kind, term, float(value * row[index])))
+        result.append(contributions)
     return result

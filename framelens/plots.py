@@ -49,6 +49,17 @@ def new_figure(size: tuple[float, float]):
     return Figure(figsize=(width, height), dpi=FIGURE_DPI)
 
 
+def tighten(figure) -> None:
+    """Fit the margins to the labels, as ``Figure.tight_layout`` does, but once.
+
+    ``tight_layout()`` leaves a placeholder layout engine on the figure, and savefig then
+    lays the whole figure out again (a full text layout pass) before every format it saves.
+    """
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    TightLayoutEngine().execute(figure)
+
+
 def figure_bytes(figure, fmt: str = "png", dpi: float = FIGURE_DPI) -> bytes:
     """The figure saved as ``png`` or ``svg`` with stable metadata."""
     import matplotlib
@@ -76,7 +87,7 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
         figure = new_figure(size)
         ax = figure.add_subplot()
         draw(ax, *args, **kwargs)
-        figure.tight_layout()
+        tighten(figure)
     result = {}
     for fmt in formats:
         data = figure_bytes(figure, fmt)
@@ -340,5 +351,5 @@ def _evaluation_figure(size: tuple[float, float]):
 
 
 def _png(figure) -> bytes:
-    figure.tight_layout()
+    tighten(figure)
     return figure_bytes(figure, "png")

@@ -22,6 +22,11 @@ from .config import DEFAULT_CONFIG
 # Resampling B × articles at once would hold B·k·frames floats; blocks of this many
 # replicates keep memory flat for outlets with thousands of articles.
 _REPLICATE_BLOCK = 250
+# Permutation tests draw blocks of permutations holding about this many numbers at once.
+_BLOCK_VALUES = 2_000_000
+# A permuted statistic this close (relative) to the observed one counts as a tie: the same
+# split summed in another order can differ in the last bits.
+_TIE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,12 @@ def share_intervals(
         block = min(_REPLICATE_BLOCK, samples - done)
         if resample_articles and len(sentences) > 1:
             picks = rng.integers(0, len(sentences), size=(block, len(sentences)))
-            n = np.maximum(sentences[picks].sum(axis=1), 1)[:, None]
-            share = sums[picks].sum(axis=1) / n
-            spread_of_draws = np.sqrt(variances[picks].sum(axis=1)) / n
+            # How often each replicate drew each article; sums over the draws are then one matrix product.
+            drawn = np.bincount((picks + len(sentences) * np.arange(block)[:, None]).ravel(),
+                                minlength=block * len(sentences)).reshape(block, len(sentences)).astype(float)
+            n = np.maximum(drawn @ sentences, 1)[:, None]
+            share = drawn @ sums / n
+            spread_of_draws = np.sqrt(drawn @ variances) / n
         else:
             share = np.tile(point, (block, 1))
             spread_of_draws = np.tile(np.sqrt(variances.sum(axis=0)) / total, (block, 1))
@@ -116,15 +124,29 @@ class PermutationTest:
     outlets: int
 
 
-def between_outlet_spread(article_shares: np.ndarray, outlet_index: np.ndarray, outlets: int) -> float:
-    """Σ over outlets of (articles × squared distance of the outlet's mean article share from the overall mean)."""
-    counts = np.bincount(outlet_index, minlength=outlets)
+def between_outlet_spread(article_shares: np.ndarray, outlet_index: np.ndarray, outlets: int) -> np.ndarray:
+    """Σ over outlets of (articles × squared distance of the outlet's mean article share from the overall mean).
+
+    ``outlet_index`` is one labelling (articles,) or a block of them (labellings × articles);
+    the result has one spread per labelling (a 0-d array for one).
+    """
+    labels = np.atleast_2d(outlet_index)
+    rows = labels.shape[0]
+    frames = article_shares.shape[1]
+    # One bincount over (labelling, outlet) cells per frame gives every group sum at once.
+    cells = (labels + outlets * np.arange(rows)[:, None]).ravel()
+    counts = np.bincount(labels[0], minlength=outlets)  # a permutation keeps every outlet's size
+    sums = np.stack([np.bincount(cells, weights=np.tile(article_shares[:, k], rows), minlength=rows * outlets)
+                     for k in range(frames)], axis=-1).reshape(rows, outlets, frames)
     grand = article_shares.mean(axis=0)
-    spread = 0.0
-    for column in range(article_shares.shape[1]):
-        means = np.bincount(outlet_index, weights=article_shares[:, column], minlength=outlets) / np.maximum(counts, 1)
-        spread += float(np.sum(counts * (means - grand[column]) ** 2))
-    return spread
+    means = sums / np.maximum(counts, 1)[None, :, None]
+    spread = np.sum(counts[None, :, None] * (means - grand) ** 2, axis=(1, 2))
+    return spread if np.ndim(outlet_index) == 2 else spread[0]
+
+
+def _block_rows(permutations: int, width: int) -> int:
+    """How many permutations to draw at once so a block holds about _BLOCK_VALUES numbers."""
+    return max(1, min(permutations, _BLOCK_VALUES // max(width, 1)))
 
 
 def permutation_test(
@@ -136,18 +158,21 @@ def permutation_test(
     ``outlet_index`` the outlet number of each article. The statistic is the
     between-outlet spread of article shares (a PERMANOVA with Euclidean distance);
     p = (1 + #{permuted ≥ observed}) / (1 + permutations). None with fewer than two outlets.
+    Permutations are drawn in blocks (one shuffled labelling per row).
     """
     article_shares = np.asarray(article_shares, dtype=float)
     outlet_index = np.asarray(outlet_index)
     outlets = int(outlet_index.max()) + 1 if len(outlet_index) else 0
     if outlets < 2:
         return None
-    observed = between_outlet_spread(article_shares, outlet_index, outlets)
-    exceed = 0
-    for _ in range(permutations):
-        shuffled = rng.permutation(outlet_index)
-        if between_outlet_spread(article_shares, shuffled, outlets) >= observed - 1e-12:
-            exceed += 1
+    observed = float(between_outlet_spread(article_shares, outlet_index, outlets))
+    exceed, done = 0, 0
+    while done < permutations:
+        block = min(_block_rows(permutations, len(outlet_index) * article_shares.shape[1]), permutations - done)
+        shuffled = rng.permuted(np.broadcast_to(outlet_index, (block, len(outlet_index))), axis=1)
+        spreads = between_outlet_spread(article_shares, shuffled, outlets)
+        exceed += int(np.sum(spreads >= observed - _TIE * max(observed, 1.0)))
+        done += block
     return PermutationTest(
         statistic=round(observed, 6),
         p_value=round((1 + exceed) / (1 + permutations), 6),
@@ -161,34 +186,57 @@ def pairwise_permutation_tests(
     article_shares: np.ndarray, outlet_index: np.ndarray, names: Sequence[str], rng: np.random.Generator,
     permutations: int,
 ) -> list[dict]:
-    """A permutation test for every pair of outlets, Holm-corrected across the pairs.
+    """A permutation test for every pair of outlets (labels shuffled within the pair), Holm-corrected across pairs.
 
-    Each pair's permutations are drawn at once: a (permutations × articles) matrix of
-    shuffled memberships times the article shares gives every permuted mean.
+    The statistic of pair (a, b) is n_a·n_b/n · ‖mean_a − mean_b‖² over the article shares.
+    All pairs share the work of each permutation, so 780 pairs cost little more than one
+    test: every outlet's articles are shuffled once, and their running sums give the sum
+    of its first k shuffled articles for every k. For pair (a, b), the number K of a's
+    articles that a uniformly random relabelling of the pair leaves in a is hypergeometric;
+    a's permuted sum is then the sum of a's first K plus b's first n_a − K shuffled
+    articles, which is exactly the sum of a uniformly random n_a-subset of the pair's
+    articles. Each pair's test is an exact Monte Carlo permutation test; tests share draws,
+    and Holm's correction holds under any dependence between them.
     """
     article_shares = np.asarray(article_shares, dtype=float)
     outlet_index = np.asarray(outlet_index)
-    pairs: list[dict[str, Any]] = []
-    for a in range(len(names)):
-        for b in range(a + 1, len(names)):
-            rows = np.flatnonzero((outlet_index == a) | (outlet_index == b))
-            values = article_shares[rows]
-            in_a = outlet_index[rows] == a
-            size_a, size = int(in_a.sum()), len(rows)
-            observed = float(_between_spread(in_a, values, size_a))
-            exceed, done = 0, 0
-            while done < permutations:  # blocks keep (permutations × articles) memory small
-                block = min(_REPLICATE_BLOCK, permutations - done)
-                shuffled = in_a[np.argsort(rng.random((block, size)), axis=1)]
-                exceed += int(np.sum(_between_spread(shuffled, values, size_a) >= observed - 1e-12))
-                done += block
-            pairs.append({
-                "outlets": [names[a], names[b]],
-                "statistic": round(observed, 6),
-                "p_value": round((1 + exceed) / (1 + permutations), 6),
-                "articles": [size_a, size - size_a],
-            })
-    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs]), strict=True):
+    outlets = len(names)
+    order = np.argsort(outlet_index, kind="stable")
+    values = article_shares[order]  # grouped by outlet
+    sizes = np.bincount(outlet_index, minlength=outlets)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    totals = np.add.reduceat(values, starts[:-1], axis=0) if len(values) else np.zeros((outlets, values.shape[1]))
+    first, second = np.triu_indices(outlets, k=1)
+    size_a, size_b = sizes[first], sizes[second]
+    weight = size_a * size_b / (size_a + size_b)
+    pair_total = totals[first] + totals[second]
+    observed = weight * np.sum((totals[first] / size_a[:, None] - totals[second] / size_b[:, None]) ** 2, axis=1)
+    # Running sums of every outlet's shuffled articles sit side by side, each after a zero row:
+    # outlet o's sum of its first k articles is at offset[o] + k.
+    offset = starts[:-1] + np.arange(outlets)
+    exceed = np.zeros(len(first), dtype=np.int64)
+    done = 0
+    while done < permutations:
+        block = min(_block_rows(permutations, (len(values) + outlets) * values.shape[1]), permutations - done)
+        running = np.zeros((block, len(values) + outlets, values.shape[1]))
+        for o in range(outlets):
+            shuffled = rng.permuted(np.broadcast_to(np.arange(sizes[o]), (block, sizes[o])), axis=1)
+            running[:, offset[o] + 1: offset[o] + 1 + sizes[o]] = np.cumsum(values[starts[o] + shuffled], axis=1)
+        stay = rng.hypergeometric(size_a, size_b, size_a, size=(block, len(first)))
+        rows = np.arange(block)[:, None]
+        sum_a = running[rows, offset[first] + stay] + running[rows, offset[second] + size_a - stay]
+        mean_a = sum_a / size_a[:, None]
+        mean_b = (pair_total - sum_a) / size_b[:, None]
+        permuted = weight * np.sum((mean_a - mean_b) ** 2, axis=-1)
+        exceed += np.sum(permuted >= observed - _TIE * np.maximum(observed, 1.0), axis=0)
+        done += block
+    pairs: list[dict[str, Any]] = [{
+        "outlets": [names[int(a)], names[int(b)]],
+        "statistic": round(float(statistic), 6),
+        "p_value": round((1 + int(count)) / (1 + permutations), 6),
+        "articles": [int(sizes[a]), int(sizes[b])],
+    } for a, b, statistic, count in zip(first, second, observed, exceed, strict=True)]
+    for pair, adjusted in zip(pairs, holm([float(p["p_value"]) for p in pairs]), strict=True):
         pair["p_holm"] = round(adjusted, 6)
     return pairs
 

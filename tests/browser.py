@@ -62,4 +62,4 @@ def fragment_views(page: Path, fragments: list[str], workdir: Path) -> tuple[str
     dom = dump_dom(copy, "", workdir / "profile")
     views = re.findall(r'<div class="fragment-view">(.*?)</div>', dom, re.DOTALL)
     assert len(views) == len(fragments), "the page's script did not run"
-    return dom, dict(zip(fragments, views))
+    return dom, dict(zip(fragments, views, strict=False))

@@ -155,7 +155,7 @@ def test_vectorised_bootstrap_gives_the_reference_interval(seed):
     labels = ["pro", "con", "odd"]
     levels = (0.95, 0.5)
     slow = reference_bootstrap(truth, guess, groups, labels, np.random.default_rng(seed), 200, levels)
-    for level, reference in zip(levels, slow):
+    for level, reference in zip(levels, slow, strict=False):
         fast = bootstrap_macro_f1(truth, guess, groups, labels, np.random.default_rng(seed), 200, level)
         assert fast == reference
         assert fast[0] < fast[1]
@@ -168,7 +168,7 @@ def test_bootstrap_draws_blocks_like_one_resample_at_a_time(monkeypatch):
     guess = ["pro", "pro", "con", "pro", "con", "pro", "pro", "con", "con", "pro", "pro"]
     levels = (0.95, 0.5, 0.2)
     slow = reference_bootstrap(truth, guess, groups, ["pro", "con"], np.random.default_rng(0), 25, levels)
-    for level, reference in zip(levels, slow):
+    for level, reference in zip(levels, slow, strict=False):
         fast = bootstrap_macro_f1(truth, guess, groups, ["pro", "con"], np.random.default_rng(0), 25, level)
         assert fast == reference
 

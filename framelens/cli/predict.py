@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if writer is not None and args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
     if builder is not None:
-        tables = builder.finish(model, report_context(args, model))
+        tables = builder.finish(model, report_context(args, model), jobs=jobs(args))
         if not args.quiet:
             say_report_written(tables.report, args.report)
     return 0

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     if from_file:
         model = predictions_model(args, config, recorded)
-    tables = builder.finish(model, report_context(args, model, recorded if from_file else None))
+    tables = builder.finish(model, report_context(args, model, recorded if from_file else None), jobs=jobs(args))
     if not args.quiet:
         say_report_written(tables.report, args.out)
     return 0

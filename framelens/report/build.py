@@ -67,8 +67,11 @@ class ReportBuilder:
                                       self.collector.training_keys)
         self.collector.merge(summary)
 
-    def finish(self, model=None, context: ReportContext | None = None) -> ReportTables:
-        """Build the statistics, write every file into the staging directory and swap it in."""
+    def finish(self, model=None, context: ReportContext | None = None, jobs: int = 1) -> ReportTables:
+        """Build the statistics, write every file into the staging directory and swap it in.
+
+        ``jobs`` processes draw the figures.
+        """
         from .write import write_report_directory
 
         try:
@@ -76,7 +79,7 @@ class ReportBuilder:
                 self._sentences.finish()
             tables = build_report(self.collector, model, self.config, context)
             write_report_directory(tables.report, self.staging, article_rows=tables.article_rows,
-                                   pairwise_rows=tables.pairwise_rows)
+                                   pairwise_rows=tables.pairwise_rows, jobs=jobs)
         except BaseException as error:
             self._stack.__exit__(type(error), error, error.__traceback__)
             raise

@@ -104,6 +104,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
         "difference": difference,
         "keyness": _keyness(collector, compared, config),
         "keyness_threshold": config.keyness_threshold,
+        "keyness_figures": config.keyness_figures,
         "model_terms": _model_terms(model, config),
         "exemplars": _exemplars(collector, compared, frames, model),
         "phrases": _phrases(collector, compared, frames),
@@ -280,42 +281,45 @@ def _model_terms(model, config: Config) -> dict:
 
 
 def _exemplars(collector: ReportCollector, outlets: list[str], frames: list[str], model) -> dict:
-    result: dict = {}
-    for outlet in outlets:
-        result[outlet] = {}
-        for frame in frames:
-            items = collector.exemplars.get((outlet, frame), [])
-            result[outlet][frame] = [
-                {"text": text, "article_id": article_id, "confidence": -negative_confidence,
-                 "terms": explaining_words(model, text, frame) if model is not None else []}
-                for negative_confidence, article_id, _, text in items]
+    cells = [(outlet, frame, collector.exemplars.get((outlet, frame), [])) for outlet in outlets for frame in frames]
+    texts = [(text, frame) for _, frame, items in cells for _, _, _, text in items]
+    words = iter(explaining_words_many(model, texts) if model is not None else [[] for _ in texts])
+    result: dict = {outlet: {} for outlet in outlets}
+    for outlet, frame, items in cells:
+        result[outlet][frame] = [{"text": text, "article_id": article_id, "confidence": -negative_confidence,
+                                  "terms": next(words)}
+                                 for negative_confidence, article_id, _, text in items]
     return result
 
 
-def explaining_words(model, text: str, frame: str, n: int = 5) -> list[str]:
-    """The words and phrases of ``text`` that pushed the model towards ``frame``, strongest first.
+def explaining_words_many(model, items: Sequence[tuple[str, str]], n: int = 5) -> list[list[str]]:
+    """Per (text, frame): the words and phrases of the text that pushed the model towards the frame, strongest first.
 
-    Character n-gram contributions are credited to the words that contain them, so
-    the reader sees words, never fragments.
+    Character n-gram contributions are credited to the words that contain them, so the
+    reader sees words, never fragments. The texts go through the model together.
     """
-    from ..explain import term_contributions
+    from ..explain import term_contributions_many
     from .collect import stop_words
 
-    by_word: dict[str, float] = {}
     skip = stop_words()
-    words = [w for w in stats.words_of(text) if w.lower() not in skip]
-    for kind, term, weight in term_contributions(model, text, frame):
-        if weight <= 0:
-            continue
-        if kind == "char":
-            fragment = term.strip().lower()
-            containing = [w for w in words if fragment and fragment in f" {w.lower()} "]
-            for word in containing:
-                by_word[word.lower()] = by_word.get(word.lower(), 0.0) + weight / len(containing)
-        elif kind == "word" and not all(part in skip for part in term.split()):
-            by_word[term] = by_word.get(term, 0.0) + weight
-    ranked = sorted(by_word.items(), key=lambda item: (-item[1], item[0]))
-    return [word for word, _ in ranked[:n]]
+    result = []
+    for (text, _), contributions in zip(items, term_contributions_many(model, items), strict=True):
+        by_word: dict[str, float] = {}
+        words = [w for w in stats.words_of(text) if w.lower() not in skip]
+        padded = [(w.lower(), f" {w.lower()} ") for w in words]
+        for kind, term, weight in contributions:
+            if weight <= 0:
+                continue
+            if kind == "char":
+                fragment = term.strip().lower()
+                containing = [lower for lower, around in padded if fragment and fragment in around]
+                for word in containing:
+                    by_word[word] = by_word.get(word, 0.0) + weight / len(containing)
+            elif kind == "word" and not all(part in skip for part in term.split()):
+                by_word[term] = by_word.get(term, 0.0) + weight
+        ranked = sorted(by_word.items(), key=lambda item: (-item[1], item[0]))
+        result.append([word for word, _ in ranked[:n]])
+    return result
 
 
 def _phrases(collector: ReportCollector, outlets: list[str], frames: list[str]) -> list[dict]:

@@ -36,9 +36,9 @@ def figure_plan(report: dict) -> list[FigureSpec]:
             plan.append(FigureSpec(f"shares-{slug(frame, i)}", "shares",
                                    f"{corpus}: share of '{frame}' per outlet, with its interval and n"))
         plan.append(FigureSpec("heatmap", "shares", f"{corpus}: outlet × frame shares with the sentences in each cell"))
-    threshold = report["keyness_threshold"]
-    for i, (outlet, terms) in enumerate(report["keyness"].items(), 1):
-        if any(abs(t["z"]) >= threshold for t in terms):
+    drawn = set(keyness_figure_outlets(report))
+    for i, outlet in enumerate(report["keyness"], 1):
+        if outlet in drawn:
             plan.append(FigureSpec(f"keyness-{slug(outlet, i)}", "wording",
                                    f"{corpus}: distinctive wording of {outlet} against the other outlets"))
     time = report["time"]
@@ -55,6 +55,26 @@ def figure_plan(report: dict) -> list[FigureSpec]:
     return plan
 
 
+def keyness_outlets(report: dict) -> list[str]:
+    """The outlets with at least one term past the keyness threshold, in the report's order."""
+    threshold = report["keyness_threshold"]
+    return [outlet for outlet, terms in report["keyness"].items() if any(abs(t["z"]) >= threshold for t in terms)]
+
+
+def keyness_figure_outlets(report: dict) -> list[str]:
+    """The outlets that get a keyness figure: the ``keyness_figures`` with the most sentences (all when unset).
+
+    A figure per outlet would cost a second of drawing each for 40 outlets; the table lists every outlet.
+    """
+    candidates = keyness_outlets(report)
+    cap = report.get("keyness_figures")
+    if cap is None or len(candidates) <= cap:
+        return candidates
+    sentences = {row["outlet"]: row["sentences"] for row in report["outlets"]}
+    largest = sorted(candidates, key=lambda o: (-sentences.get(o, 0), candidates.index(o)))[:cap]
+    return [outlet for outlet in candidates if outlet in largest]
+
+
 def report_colours(report: dict) -> dict[str, str]:
     """The codebook's colour per frame, the default palette where the codebook has none."""
     from ..plots import frame_colours as default_colours
@@ -64,8 +84,40 @@ def report_colours(report: dict) -> dict[str, str]:
     return {f: (codebook.get(f) or {}).get("color") or defaults[f] for f in report["frames"]}
 
 
-def make_figures(report: dict) -> dict[str, bytes]:
-    """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`."""
+def make_figures(report: dict, jobs: int = 1) -> dict[str, bytes]:
+    """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`, in plan order.
+
+    With ``jobs`` > 1 the figures are shared out between this process and ``jobs - 1``
+    spawned ones: drawing is most of the report's fixed cost, and the prediction
+    workers have finished by now.
+    """
+    names = [spec.name for spec in figure_plan(report)]
+    if jobs <= 1 or len(names) < 2:
+        return draw_figures(report, names)
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..engine import die_with_parent
+
+    jobs = min(jobs, len(names))
+    # Interleaved shares balance the kinds; this process starts at once, so it takes the first.
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = [(names[k::jobs], pool.submit(draw_figures, report, names[k::jobs])) for k in range(1, jobs)]
+        drawn = draw_figures(report, names[0::jobs])
+        for share, future in futures:
+            try:
+                drawn.update(future.result())
+            except (BrokenProcessPool, OSError):  # no helper process after all: draw its share here
+                drawn.update(draw_figures(report, share))
+    return {f"{name}.{fmt}": drawn[f"{name}.{fmt}"] for name in names for fmt in ("png", "svg")
+            if f"{name}.{fmt}" in drawn}
+
+
+def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:
+    """``<name>.png`` and ``<name>.svg`` bytes of the named figures of :func:`figure_plan`."""
     from .. import plots
 
     corpus = report["corpus"]["name"]
@@ -76,7 +128,10 @@ def make_figures(report: dict) -> dict[str, bytes]:
     shown, omitted = outlets[:MAX_OUTLETS], max(0, len(outlets) - MAX_OUTLETS)
     height = 1.4 + 0.32 * len(shown)
     figures: dict[str, bytes] = {}
+    wanted = set(names)
     for spec in figure_plan(report):
+        if spec.name not in wanted:
+            continue
         kind = spec.name.split("-")[0]
         if kind == "shares":
             frame = frames[int(spec.name.rsplit("-", 1)[1]) - 1]

@@ -17,7 +17,7 @@ from functools import cache
 
 from markupsafe import Markup
 
-from .figures import figure_plan, report_colours
+from .figures import figure_plan, keyness_figure_outlets, report_colours
 
 # (id, title) of every section, in page order, shared by the HTML and Markdown templates.
 SECTIONS: list[tuple[str, str]] = [
@@ -86,6 +86,10 @@ def _context(report: dict) -> dict:
         less = sorted((t for t in terms if t["z"] <= -threshold), key=lambda t: t["z"])
         if more or less:
             keyness.append((outlet, more, less))
+    with_figure = keyness_figure_outlets(report)
+    keyness_figures_note = (
+        f"Figures show the {len(with_figure)} outlets with the most sentences; the table lists all {len(keyness)}."
+        if len(with_figure) < len(keyness) else "")
     exemplar_rows = [{"outlet": outlet, "frame": frame, **item}
                      for outlet, cells in report["exemplars"].items()
                      for frame in report["frames"] for item in cells.get(frame, [])]
@@ -100,6 +104,7 @@ def _context(report: dict) -> dict:
         "colours": colours,
         "level": f"{round(100 * report['interval_level'])}%",
         "keyness": keyness,
+        "keyness_figures_note": keyness_figures_note,
         "exemplar_rows": exemplar_rows,
         "pairwise": pairwise[:PAIRWISE_SHOWN],
         "provenance": report["provenance"],
