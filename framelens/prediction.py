@@ -52,7 +52,9 @@ def predictions_from_proba(
 def predict_sentences(model, sentences: Sequence[Sentence]) -> list[Prediction]:
     """Predictions for already-split sentences."""
     texts = [sentence.text for sentence in sentences]
-    return predictions_from_proba(sentences, model.predict_proba(texts), model.classes, model.card.model_id)
+    card = getattr(model, "card", None)  # any object with classes and predict_proba works; only a card names it
+    return predictions_from_proba(sentences, model.predict_proba(texts), model.classes,
+                                  card.model_id if card is not None else None)
 
 
 def predict_articles(

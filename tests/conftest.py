@@ -139,7 +139,7 @@ def placeholder_figures(monkeypatch):
     """
     from framelens.report import figures
 
-    def placeholders(report: dict) -> dict[str, bytes]:
+    def placeholders(report: dict, jobs: int = 1) -> dict[str, bytes]:
         return {f"{spec.name}.{ext}": data for spec in figures.figure_plan(report)
                 for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
 
