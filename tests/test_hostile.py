@@ -262,8 +262,8 @@ def test_skops_format_without_skops_says_how_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "skops", None)  # as if not installed
     monkeypatch.setitem(sys.modules, "skops.io", None)
     refused(capsys, ["train", labels, "--model", "m", "--artifact-format", "skops"],
-            "m/framing.skops: the skops format needs skops; install it with: pip install 'framelens[skops]'")
-    assert os.listdir("m") == []
+            "m/framing.skops: the skops artifact format needs the skops extra; run: pip install 'framelens[skops]'")
+    assert not Path("m").exists()  # refused before any work
 
 
 # -- failing half-way: disk full -----------------------------------------------------------------
