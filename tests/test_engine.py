@@ -280,3 +280,23 @@ def test_stdin_gets_an_article_counter_without_a_total(corpus):
     assert len(list(progress.track(read_corpus(corpus)))) == 40
     progress.close()
     assert "40 articles" in terminal.getvalue() and "%" not in terminal.getvalue()
+
+
+def test_a_dask_report_from_summaries_alone_equals_the_local_report(corpus, local_dask, placeholder_figures):
+    """report --engine dask --no-sentences: workers send summaries, never sentences; the report is the same."""
+    from framelens.report.build import ReportBuilder, summariser
+
+    model = KeywordModel()
+    articles = list(read_corpus(corpus))
+    reports = {}
+    for engine in ("local", "dask"):
+        chunks = list(run_chunks(model, articles, engine=engine, jobs=2 if engine == "dask" else 1,
+                                 keep_predictions=False, summarise=summariser(model.classes, ["treaty"])))
+        assert all(chunk.results == [] for chunk in chunks)  # no sentence came back
+        builder = ReportBuilder(f"rep-{engine}", model.classes, ["treaty"], sentences=False)
+        for chunk in chunks:
+            builder.add(chunk.results, chunk.summary)
+        reports[engine] = builder.finish().report
+        assert not Path(f"rep-{engine}/sentences.csv").exists()
+    assert json.dumps(reports["local"], sort_keys=True) == json.dumps(reports["dask"], sort_keys=True)
+    assert reports["dask"]["corpus"]["sentences"] == 40 * 27

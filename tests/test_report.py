@@ -204,13 +204,3 @@ def test_report_html_is_safe_and_filters_in_a_real_browser(model_dir, tmp_path, 
     plain = [re.sub(r"</?mark>", "", row) for row in rows]  # the search term is highlighted
     assert sum("&lt;script&gt;document.title='pwned'&lt;/script&gt;" in row for row in plain) == 1
 
-
-def test_dask_report_from_summaries_only_equals_the_local_one(model_dir, capsys):
-    pytest.importorskip("distributed")
-    corpus = _dated_corpus(Path("dated.jsonl"))
-    base = ["report", str(corpus), "--model", "m", "--phrase", "western hegemony", "--no-sentences"]
-    assert main([*base, "--out", "local", "--jobs", "1"]) == 0
-    assert main([*base, "--out", "dask", "--engine", "dask", "--jobs", "1"]) == 0
-    assert _without_command("local/report.json") == _without_command("dask/report.json")
-    assert not Path("dask/sentences.csv").exists() and Path("dask/articles.csv").read_bytes() == Path(
-        "local/articles.csv").read_bytes()
