@@ -13,7 +13,6 @@ from ..files import slug
 
 # Bounds that keep every figure readable and under the size limit whatever the corpus.
 MAX_OUTLETS = 40
-MAX_TIME_OUTLETS = 8
 MAX_STRIP_ROWS = 60
 MAX_KEYNESS_TERMS = 20
 
@@ -157,8 +156,8 @@ def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:
             frame = frames[int(spec.name.rsplit("-", 1)[1]) - 1]
             time = report["time"]
             starts = [date.fromisoformat(p["start"]) for p in time["periods"]]
-            names = [r["outlet"] for r in outlets][:MAX_TIME_OUTLETS]
-            series = {o: time["series"][frame][o] for o in names if o in time["series"][frame]}
+            # The data already chose which outlets get a time series (those with the most dated articles).
+            series = dict(time["series"][frame])
             images = plots.render_figure(plots.shares_over_time, starts, series, frame, time["granularity"], corpus,
                                          max(0, len(outlets) - len(series)), size=(10, 4.5))
         else:
