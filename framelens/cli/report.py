@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
     from_file = len(args.inputs) == 1 and is_predictions_file(args.inputs[0])
     recorded: set[str | None] = set()
     model = None
+    known: frozenset[str] = frozenset()  # the model's training sentences, read once
     if from_file:
         # The model is looked up after the stream, by the ids all of its records name.
         frames, predictions = prediction_frames(read_predictions(args.inputs[0]))
@@ -141,11 +142,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
+        known = training_keys(model)
         chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
-                            summarise=summariser(frames, args.phrase, config, training_keys(model)))
-    builder = ReportBuilder(args.out, frames, args.phrase, config, training_keys(model),
-                            sentences=not args.no_sentences)
+                            summarise=summariser(frames, args.phrase, config, known))
+    builder = ReportBuilder(args.out, frames, args.phrase, config, known, sentences=not args.no_sentences)
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
