@@ -70,16 +70,21 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     error_sd, error_note = share_error_sd(card, frames, config)
     if error_note:
         notes.append(error_note)
-    outlets = list(dict.fromkeys(s.outlet for s in summaries))
+    # Each outlet's articles with content, grouped in one pass (outlets in order of first appearance).
+    content: dict[str, list[ArticleSummary]] = {}
+    for summary in summaries:
+        articles = content.setdefault(summary.outlet, [])
+        if summary.sentences:
+            articles.append(summary)
+    outlets = list(content)
     for outlet in outlets:
-        if not any(s.sentences for s in summaries if s.outlet == outlet):
+        if not content[outlet]:
             notes.append(f"outlet '{outlet}' has no content sentences (only boilerplate or empty text); "
                          "it is listed but not compared")
-    compared = [o for o in outlets if any(s.sentences for s in summaries if s.outlet == o)]
+    compared = [o for o in outlets if content[o]]
     rng = np.random.default_rng(config.random_state)
-    outlet_rows = [outlet_row(outlet, [s for s in summaries if s.outlet == outlet and s.sentences], frames,
-                               error_sd, rng, config) for outlet in compared]
-    difference, pairwise_rows = _difference(summaries, compared, rng, config)
+    outlet_rows = [outlet_row(outlet, content[outlet], frames, error_sd, rng, config) for outlet in compared]
+    difference, pairwise_rows = _difference(summaries, {o: len(content[o]) for o in compared}, rng, config)
     seen = collector.sentences_in_training
     if seen:
         share = seen / collector.sentences_seen
@@ -177,10 +182,11 @@ def _article_shares(summaries: Sequence[ArticleSummary]) -> np.ndarray:
     return np.array([np.array(s.probability_sums) / s.sentences for s in summaries])
 
 
-def _difference(summaries: list[ArticleSummary], outlets: list[str], rng: np.random.Generator,
+def _difference(summaries: list[ArticleSummary], articles: dict[str, int], rng: np.random.Generator,
                 config: Config) -> tuple[dict, list[dict]]:
-    enough = [o for o in outlets
-              if sum(1 for s in summaries if s.outlet == o and s.sentences) >= config.min_articles_to_resample]
+    """The article-level tests; ``articles`` is each compared outlet's number of articles with content."""
+    outlets = list(articles)
+    enough = [o for o in outlets if articles[o] >= config.min_articles_to_resample]
     left_out = [o for o in outlets if o not in enough]
     result: dict = {"test": None, "note": "", "pairwise": [], "pairwise_total": 0}
     if len(enough) < 2:
@@ -188,7 +194,8 @@ def _difference(summaries: list[ArticleSummary], outlets: list[str], rng: np.ran
                           f"compared with the article as the unit, and {len(enough)} outlet"
                           f"{' has' if len(enough) == 1 else 's have'} that many")
         return result, []
-    chosen = [s for s in summaries if s.sentences and s.outlet in enough]
+    tested = set(enough)
+    chosen = [s for s in summaries if s.sentences and s.outlet in tested]
     index = np.array([enough.index(s.outlet) for s in chosen])
     shares = _article_shares(chosen)
     test = stats.permutation_test(shares, index, rng, config.permutations)
