@@ -381,8 +381,9 @@ def _time(summaries: list[ArticleSummary], outlets: list[str], frames: list[str]
             f"dates are known for {len(known)} article(s) in a single {granularity} and missing for {missing}: a "
             "trend needs at least two periods")}
     position = {start: i for i, start in enumerate(starts)}
-    by_outlet_article_count = {o: sum(1 for s, _ in known if s.outlet == o) for o in outlets}
-    shown = sorted(outlets, key=lambda o: (-by_outlet_article_count[o], outlets.index(o)))[: config.time_outlets]
+    dated_articles = Counter(s.outlet for s, _ in known)
+    by_outlet_article_count = {o: dated_articles[o] for o in outlets}
+    shown = sorted(outlets, key=lambda o: -by_outlet_article_count[o])[: config.time_outlets]  # stable: ties keep order
     shown = [o for o in shown if by_outlet_article_count[o]]
     cells: dict[str, list[list[ArticleSummary]]] = {o: [[] for _ in starts] for o in shown}
     for summary, day in known:
