@@ -41,12 +41,19 @@ def mpl_safe(text) -> str:
 
 
 def new_figure(size: tuple[float, float]):
-    """A pyplot-free Figure, clamped to the size caps."""
+    """A pyplot-free Figure on an Agg canvas, clamped to the size caps.
+
+    With its own Agg canvas the figure keeps one renderer, so the text measured to fit
+    the margins is not measured again when the PNG is drawn.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     width = min(max(size[0], 3.0), MAX_WIDTH_INCHES)
     height = min(max(size[1], 2.0), MAX_HEIGHT_INCHES)
-    return Figure(figsize=(width, height), dpi=FIGURE_DPI)
+    figure = Figure(figsize=(width, height), dpi=FIGURE_DPI)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def tighten(figure) -> None:

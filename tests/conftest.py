@@ -139,11 +139,13 @@ def placeholder_figures(monkeypatch):
     """
     from framelens.report import figures
 
-    def placeholders(report: dict, jobs: int = 1) -> dict[str, bytes]:
+    def placeholders(report: dict, jobs: int = 1, helpers=None) -> dict[str, bytes]:
         return {f"{spec.name}.{ext}": data for spec in figures.figure_plan(report)
                 for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
 
     monkeypatch.setattr(figures, "make_figures", placeholders)
+    # No drawing, so no helper processes to start for it.
+    monkeypatch.setattr(figures, "FigureHelpers", lambda processes: None)
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out or not args.report:
         writer = PredictionWriter(args.out, format_for(args.out, args.format), model.classes)
     known = training_keys(model) if args.report else frozenset()
-    builder = ReportBuilder(args.report, model.classes, args.phrase, config, known) if args.report else None
+    builder = ReportBuilder(args.report, model.classes, args.phrase, config, known,
+                            jobs=jobs(args)) if args.report else None
     summarise = summariser(model.classes, args.phrase, config, known) if builder else None
     try:
         chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if writer is not None and args.out and not args.quiet:
         say(f"wrote {writer.records} sentences from {writer.articles} articles to {args.out}")
     if builder is not None:
-        tables = builder.finish(model, report_context(args, model), jobs=jobs(args))
+        tables = builder.finish(model, report_context(args, model))
         if not args.quiet:
             say_report_written(tables.report, args.report)
     return 0

@@ -146,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
         chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
                             summarise=summariser(frames, args.phrase, config, known))
-    builder = ReportBuilder(args.out, frames, args.phrase, config, known, sentences=not args.no_sentences)
+    builder = ReportBuilder(args.out, frames, args.phrase, config, known, sentences=not args.no_sentences,
+                            jobs=jobs(args))
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     if from_file:
         model = predictions_model(args, config, recorded)
-    tables = builder.finish(model, report_context(args, model, recorded if from_file else None), jobs=jobs(args))
+    tables = builder.finish(model, report_context(args, model, recorded if from_file else None))
     if not args.quiet:
         say_report_written(tables.report, args.out)
     return 0

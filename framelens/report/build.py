@@ -45,9 +45,12 @@ class ReportBuilder:
     """Collects chunks and writes the report directory; nothing replaces ``out_dir`` until :meth:`finish`."""
 
     def __init__(self, out_dir: str | Path, frames: Sequence[str], phrases: Sequence[str] = (),
-                 config: Config = DEFAULT_CONFIG, known: frozenset[str] = frozenset(), *, sentences: bool = True):
+                 config: Config = DEFAULT_CONFIG, known: frozenset[str] = frozenset(), *, sentences: bool = True,
+                 jobs: int = 1):
+        """``jobs`` processes draw the figures at the end; the ``jobs - 1`` helpers start now."""
         from ..files import atomic_directory
         from ..output import PredictionWriter
+        from .figures import FigureHelpers
 
         self.frames = list(frames)
         self.config = config
@@ -56,6 +59,9 @@ class ReportBuilder:
         self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
         # sentences.csv needs every record back from the workers; without it only summaries travel.
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames) if sentences else None
+        self._helpers = FigureHelpers(jobs - 1) if jobs > 1 else None
+        if self._helpers is not None:
+            self._stack.callback(self._helpers.close)
 
     def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
@@ -67,11 +73,8 @@ class ReportBuilder:
                                       self.collector.training_keys)
         self.collector.merge(summary)
 
-    def finish(self, model=None, context: ReportContext | None = None, jobs: int = 1) -> ReportTables:
-        """Build the statistics, write every file into the staging directory and swap it in.
-
-        ``jobs`` processes draw the figures.
-        """
+    def finish(self, model=None, context: ReportContext | None = None) -> ReportTables:
+        """Build the statistics, write every file into the staging directory and swap it in."""
         from .write import write_report_directory
 
         try:
@@ -79,7 +82,7 @@ class ReportBuilder:
                 self._sentences.finish()
             tables = build_report(self.collector, model, self.config, context)
             write_report_directory(tables.report, self.staging, article_rows=tables.article_rows,
-                                   pairwise_rows=tables.pairwise_rows, jobs=jobs)
+                                   pairwise_rows=tables.pairwise_rows, helpers=self._helpers)
         except BaseException as error:
             self._stack.__exit__(type(error), error, error.__traceback__)
             raise

@@ -55,8 +55,12 @@ def pairwise_csv(pairwise_rows: Iterable[dict]) -> str:
 
 
 def write_report_directory(report: dict, directory: str | Path, *, article_rows: Iterable[dict],
-                           pairwise_rows: Iterable[dict], jobs: int = 1) -> None:
-    """Render ``report`` and write every report file into the existing ``directory`` (figures on ``jobs`` processes)."""
+                           pairwise_rows: Iterable[dict], jobs: int = 1, helpers=None) -> None:
+    """Render ``report`` and write every report file into the existing ``directory``.
+
+    Figures are drawn here and by ``helpers`` (a :class:`~framelens.report.figures.FigureHelpers`)
+    or, without them, on ``jobs`` processes.
+    """
     from ..files import atomic_write_bytes, atomic_write_text
     from .figures import make_figures
     from .render import render_html, render_markdown
@@ -64,7 +68,7 @@ def write_report_directory(report: dict, directory: str | Path, *, article_rows:
     directory = Path(directory)
     if not directory.is_dir():
         raise ReportError(f"{directory}: the report directory does not exist; create it before writing the report")
-    figures = make_figures(report, jobs=jobs)
+    figures = make_figures(report, jobs=jobs, helpers=helpers)
     for name, data in figures.items():
         atomic_write_bytes(directory / "figures" / name, data)
     atomic_write_text(directory / "report.json",
