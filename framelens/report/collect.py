@@ -29,6 +29,10 @@ from ..stats import phrase_pattern, word_count
 
 _TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
 _KWIC_CONTEXT = 60
+# Sample items are tuples (cheap to build, pickle and merge); these name their fields.
+BROWSER_FIELDS = ("article_id", "outlet", "sentence_index", "text", "label", "confidence", "date")
+STRIP_FIELDS = ("article_id", "outlet", "frames")
+KWIC_FIELDS = ("outlet", "article_id", "sentence_index", "label", "left", "match", "right")
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +49,11 @@ def _compiled(phrase: str) -> re.Pattern:
 
 def sample_key(*parts: object) -> int:
     """A stable pseudo-random rank of an item (the same on every machine and engine)."""
-    digest = hashlib.blake2b("\x00".join(str(p) for p in parts).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    return int.from_bytes(_key_hasher("\x00".join(str(p) for p in parts)).digest(), "big")
+
+
+def _key_hasher(text: str):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8)
 
 
 # One encoder for every record: json.dumps with options builds a new encoder per call.
@@ -65,7 +72,7 @@ def record_digest(predictions: Sequence[Prediction]) -> str:
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
-    return words + list(map(" ".join, itertools.pairwise(words)))
+    return words + [a + " " + b for a, b in itertools.pairwise(words)]
 
 
 class _Held:
@@ -73,7 +80,7 @@ class _Held:
 
     __slots__ = ("item",)
 
-    def __init__(self, item: dict):
+    def __init__(self, item: tuple):
         self.item = item
 
     def __lt__(self, other: _Held) -> bool:
@@ -106,21 +113,29 @@ class ReportCollector:
 
     def add(self, article, predictions: Sequence[Prediction]) -> None:
         """Take in one article and its sentence predictions."""
-        # Runs for every sentence, in the workers: kept to plain loops over local names.
+        # Runs for every sentence, in the workers: plain loops over local names, and
+        # nothing built for a sentence that no sample keeps.
         outlet = article.outlet
-        frames = len(self.frames)
-        counts = [0] * frames
-        sums = [0.0] * frames
-        variances = [0.0] * frames
-        position = {frame: i for i, frame in enumerate(self.frames)}
-        skip = stop_words()
+        frames = self.frames
+        counts = [0] * len(frames)
+        sums = [0.0] * len(frames)
+        variances = [0.0] * len(frames)
+        position = {frame: i for i, frame in enumerate(frames)}
+        texts = [p.text for p in predictions]
         if self.training_keys:
             from ..labels import sentence_key
 
-            self.sentences_in_training += sum(sentence_key(p.text) in self.training_keys for p in predictions)
-        tokens = _TOKEN.findall
+            self.sentences_in_training += sum(sentence_key(text) in self.training_keys for text in texts)
+        skip = stop_words()
         terms: list[str] = []
+        for text in texts:
+            terms += terms_of(text, skip)
+        self.terms.setdefault(outlet, Counter()).update(terms)
+        exemplars, kept_per_cell = self.exemplars, self.config.exemplars_per_cell
         browser, browser_size = self.browser, self.config.browser_sentences
+        # The browser's sample key of (article_id, sentence_index), hashed from a copy of the
+        # article's prefix: the same bytes as sample_key, hashed once.
+        prefix = _key_hasher(article.article_id + "\x00")
         for p in predictions:
             index = position.get(p.label)
             if index is not None:
@@ -130,19 +145,26 @@ class ReportCollector:
                 if index is not None:
                     sums[index] += probability
                     variances[index] += probability * (1.0 - probability)
-            words = [w for w in tokens(p.text.lower()) if w not in skip]
-            terms += words
-            terms += map(" ".join, itertools.pairwise(words))
-            self._keep_exemplar(outlet, p)
-            self._keep_sample(browser, browser_size, (p.article_id, p.sentence_index),
-                              lambda p=p: {"article_id": p.article_id, "outlet": outlet,
-                                           "sentence_index": p.sentence_index, "text": p.text, "label": p.label,
-                                           "confidence": p.confidence, "date": p.date})
+            cell = exemplars.get((outlet, p.label))
+            if cell is None:
+                cell = exemplars[(outlet, p.label)] = []
+            if len(cell) < kept_per_cell or -p.confidence <= cell[-1][0]:
+                item = (-p.confidence, p.article_id, p.sentence_index, p.text)
+                if len(cell) < kept_per_cell or item < cell[-1]:
+                    cell.append(item)
+                    cell.sort()
+                    del cell[kept_per_cell:]
+            hasher = prefix.copy()
+            hasher.update(str(p.sentence_index).encode("utf-8"))
+            key = int.from_bytes(hasher.digest(), "big")
+            if len(browser) < browser_size or -key >= browser[0][0]:
+                self._push(browser, browser_size, (-key, repr((p.article_id, p.sentence_index))),
+                           lambda p=p: (p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date))
             for phrase in self.phrases:
                 self._look_for_phrase(phrase, outlet, p)
-        self.terms.setdefault(outlet, Counter()).update(terms)
-        # Words never span the space that joins two sentences, so one count over the article is exact.
-        self.words[outlet] += word_count(" ".join(p.text for p in predictions))
+        if self.phrases:
+            # Words never span the space that joins two sentences, so one count over the article is exact.
+            self.words[outlet] += word_count(" ".join(texts))
         self.sentences_seen += len(predictions)
         self.summaries.append(ArticleSummary(
             article_id=article.article_id, outlet=outlet, date=article.date,
@@ -151,19 +173,7 @@ class ReportCollector:
             probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
         if predictions:
             self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
-                              lambda: {"article_id": article.article_id, "outlet": outlet,
-                                       "frames": [p.label for p in predictions]})
-
-    def _keep_exemplar(self, outlet: str, p: Prediction) -> None:
-        cell = self.exemplars.setdefault((outlet, p.label), [])
-        full = len(cell) >= self.config.exemplars_per_cell
-        if full and -p.confidence > cell[-1][0]:
-            return  # less confident than every kept one
-        item = (-p.confidence, p.article_id, p.sentence_index, p.text)
-        if not full or item < cell[-1]:
-            cell.append(item)
-            cell.sort()
-            del cell[self.config.exemplars_per_cell:]
+                              lambda: (article.article_id, outlet, [p.label for p in predictions]))
 
     @staticmethod
     def _keep_sample(sample: list, size: int, identity: tuple, make_item) -> None:
@@ -192,10 +202,30 @@ class ReportCollector:
         for number, match in enumerate(matches):
             self.kwic_total[phrase] += 1
             self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
-                              lambda match=match: {
-                                  "outlet": outlet, "article_id": p.article_id, "sentence_index": p.sentence_index,
-                                  "label": p.label, "left": p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()],
-                                  "match": match.group(0), "right": p.text[match.end():match.end() + _KWIC_CONTEXT]})
+                              lambda match=match: (
+                                  outlet, p.article_id, p.sentence_index, p.label,
+                                  p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()], match.group(0),
+                                  p.text[match.end():match.end() + _KWIC_CONTEXT]))
+
+    def __getstate__(self) -> dict:
+        # A chunk's collector travels from a worker to the parent: terms as one string and a
+        # list of counts per outlet, sample items as tuples. Pickling thousands of small
+        # dicts and Counter entries cost as much as the chunk's predictions themselves.
+        state = self.__dict__.copy()
+        state["terms"] = {outlet: ("\n".join(counts), list(counts.values())) for outlet, counts in self.terms.items()}
+        state["browser"] = _packed(self.browser)
+        state["strips"] = _packed(self.strips)
+        state["kwic"] = {phrase: _packed(lines) for phrase, lines in self.kwic.items()}
+        state["training_keys"] = frozenset()  # the receiving collector has its own
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["terms"] = {outlet: Counter(dict(zip(keys.split("\n") if keys else [], counts, strict=True)))
+                          for outlet, (keys, counts) in state["terms"].items()}
+        state["browser"] = _unpacked(state["browser"])
+        state["strips"] = _unpacked(state["strips"])
+        state["kwic"] = {phrase: _unpacked(lines) for phrase, lines in state["kwic"].items()}
+        self.__dict__.update(state)
 
     def merge(self, other: ReportCollector) -> None:
         """Fold in the collector of the chunk that follows this one in input order."""
@@ -236,10 +266,31 @@ class ReportCollector:
                 kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:cap]
                 self.terms[outlet] = Counter(dict(kept))
 
-    @staticmethod
-    def ordered(sample: list) -> list[dict]:
-        """A sample's items, smallest key first (the same order whatever the engine)."""
-        return [entry[2].item for entry in sorted(sample, key=lambda entry: (-entry[0], entry[1]))]
+    def browser_items(self) -> list[dict]:
+        """The sentence browser's sample, smallest key first (the same order whatever the engine)."""
+        return _ordered(self.browser, BROWSER_FIELDS)
+
+    def strip_items(self) -> list[dict]:
+        """The article strips' sample: article_id, outlet and the frame of each sentence."""
+        return _ordered(self.strips, STRIP_FIELDS)
+
+    def kwic_items(self, phrase: str) -> list[dict]:
+        """The keyword-in-context sample of ``phrase``."""
+        return _ordered(self.kwic.get(phrase, []), KWIC_FIELDS)
+
+
+def _ordered(sample: list, fields: tuple[str, ...]) -> list[dict]:
+    return [dict(zip(fields, entry[2].item, strict=True))
+            for entry in sorted(sample, key=lambda entry: (-entry[0], entry[1]))]
+
+
+def _packed(sample: list) -> list[tuple]:
+    """A sample heap with its items unwrapped (plain tuples pickle fast)."""
+    return [(negated_key, name, held.item) for negated_key, name, held in sample]
+
+
+def _unpacked(entries: list[tuple]) -> list:
+    return [(negated_key, name, _Held(item)) for negated_key, name, item in entries]
 
 
 def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[str] = (),

@@ -115,9 +115,9 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
         "phrases": _phrases(collector, compared, frames),
         "time": _time(summaries, compared, frames, error_sd, config),
         "strips": {"total": sum(1 for s in summaries if s.sentences), "shown": len(collector.strips),
-                   "articles": ReportCollector.ordered(collector.strips)},
+                   "articles": collector.strip_items()},
         "browser": {"total": collector.sentences_seen, "shown": len(collector.browser),
-                    "sentences": ReportCollector.ordered(collector.browser)},
+                    "sentences": collector.browser_items()},
         "provenance": _provenance(summaries, card, context),
         "notes": notes,
     }
@@ -340,7 +340,7 @@ def _phrases(collector: ReportCollector, outlets: list[str], frames: list[str]) 
                          "per_1000_words": stats.per_thousand(int(counts.get("count", 0)), int(words)),
                          "frames": {f: int(counts.get(f, 0)) for f in frames}})
         result.append({"phrase": phrase, "outlets": rows,
-                       "kwic": ReportCollector.ordered(collector.kwic.get(phrase, [])),
+                       "kwic": collector.kwic_items(phrase),
                        "kwic_total": int(collector.kwic_total.get(phrase, 0))})
     return result
 
