@@ -28,6 +28,7 @@ _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 # OWASP: a spreadsheet treats a cell beginning with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
+_FORMULA_OR_QUOTE = frozenset(FORMULA_START) | {"'"}
 
 
 def current_umask() -> int:
@@ -271,7 +272,8 @@ def csv_safe(cell: Any) -> Any:
     Text that already starts with quotes before such a character gets one more,
     so :func:`csv_unsafe` gives back exactly the original.
     """
-    if isinstance(cell, str) and _FORMULA.match(cell):
+    # Most cells start with a letter: a one-character check before the pattern.
+    if isinstance(cell, str) and cell[:1] in _FORMULA_OR_QUOTE and _FORMULA.match(cell):
         return "'" + cell
     return cell
 

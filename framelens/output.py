@@ -16,13 +16,14 @@ import csv
 import dataclasses
 import io
 import json
+import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import InputError, OutputError
-from .files import AtomicWriter, atomic_writer, csv_safe_row, csv_unsafe
+from .files import AtomicWriter, atomic_writer, csv_safe, csv_unsafe
 from .schema import Prediction
 
 FORMATS = ("jsonl", "csv")
@@ -47,6 +48,8 @@ def _probabilities(value: Any) -> dict[str, float]:
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "str": str, "int": int, "float": float, "str | None": _optional_str, "dict[str, float]": _probabilities,
 }
+# json.dumps with an option builds a new encoder per call; this is the same encoder, built once.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 _FIELD_CONVERTERS = {f.name: _CONVERTERS[str(f.type)] for f in FIELDS}
 
 
@@ -72,16 +75,18 @@ def csv_header(labels: Sequence[str]) -> list[str]:
     return header
 
 
+_FIELD_VALUES = operator.attrgetter(*FIELD_NAMES)
+_SPREAD_AT = FIELD_NAMES.index(SPREAD)
+
+
 def csv_row(prediction: Prediction, labels: Sequence[str]) -> list[Any]:
     """One CSV row in :func:`csv_header` order (formula-safe)."""
-    row: list[Any] = []
-    for name in FIELD_NAMES:
-        value = getattr(prediction, name)
-        if name == SPREAD:
-            row.extend(value.get(label, "") for label in labels)
-        else:
-            row.append("" if value is None else value)
-    return csv_safe_row(row)
+    values = _FIELD_VALUES(prediction)
+    probabilities = values[_SPREAD_AT]
+    row = ["" if value is None else csv_safe(value) for value in values[:_SPREAD_AT]]
+    row += [probabilities.get(label, "") for label in labels]
+    row += ["" if value is None else csv_safe(value) for value in values[_SPREAD_AT + 1:]]
+    return row
 
 
 class PredictionWriter:
@@ -119,8 +124,7 @@ class PredictionWriter:
         if self.format == "csv":
             self._write_rows(csv_row(p, self.labels) for p in predictions)
         else:
-            self._stream.write("".join(json.dumps(prediction_record(p), ensure_ascii=False) + "\n"
-                                       for p in predictions))
+            self._stream.write("".join(_JSON.encode(prediction_record(p)) + "\n" for p in predictions))
         self._stream.flush()
         self.articles += 1
         self.records += len(predictions)

@@ -61,12 +61,10 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def record_digest(predictions: Sequence[Prediction]) -> str:
-    """sha256 of an article's prediction records in canonical JSON (one line per record)."""
-    encode = _CANONICAL.encode
-    lines = [encode([p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
-                     sorted(p.probabilities.items()), p.date]) for p in predictions]
-    lines.append("")
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    """sha256 of an article's prediction records as one canonical JSON array (a row per record)."""
+    rows = [[p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
+             sorted(p.probabilities.items()), p.date] for p in predictions]
+    return hashlib.sha256(_CANONICAL.encode(rows).encode("utf-8")).hexdigest()
 
 
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
