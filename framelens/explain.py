@@ -95,8 +95,9 @@ def term_contributions(model, sentence: str, frame: str) -> list[tuple[str, str,
     return term_contributions_many(model, [(sentence, frame)])[0]
 
 
-def term_contributions_many(model, items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str, float]]]:
-    """:func:`term_contributions` of many (sentence, frame) pairs.
+def term_contributions_many(model, items: Sequence[tuple[str, str]], *,
+                            positive_only: bool = False) -> list[list[tuple[str, str, float]]]:
+    """:func:`term_contributions` of many (sentence, frame) pairs (only those above 0 with ``positive_only``).
 
     The feature names (hundreds of thousands of strings) are built once and the
     sentences transformed together, which is what makes this cheap per sentence.
@@ -112,7 +113,10 @@ def term_contributions_many(model, items: Sequence[tuple[str, str]]) -> list[lis
     result = []
     for k, (_, frame) in enumerate(items):
         start, end = vectors.indptr[k], vectors.indptr[k + 1]
-        indices = vectors.indices[start:end].tolist()
-        weights = (vectors.data[start:end] * rows[frame][indices]).tolist()
+        indices = vectors.indices[start:end]
+        weights = vectors.data[start:end] * rows[frame][indices]
+        if positive_only:
+            indices, weights = indices[weights > 0], weights[weights > 0]
+        indices, weights = indices.tolist(), weights.tolist()
         result.append(list(zip(map(kinds.__getitem__, indices), map(terms.__getitem__, indices), weights, strict=True)))
     return result

@@ -139,12 +139,12 @@ def placeholder_figures(monkeypatch):
     """
     from framelens.report import figures
 
-    def placeholders(report: dict, jobs: int = 1, helpers=None) -> dict[str, bytes]:
-        return {f"{spec.name}.{ext}": data for spec in figures.figure_plan(report)
+    def placeholders(report: dict, names: list[str]) -> dict[str, bytes]:
+        return {f"{name}.{ext}": data for name in names
                 for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
 
-    monkeypatch.setattr(figures, "make_figures", placeholders)
-    # No drawing, so no helper processes to start for it.
+    monkeypatch.setattr(figures, "draw_figures", placeholders)
+    # No drawing, so no helper processes to start for it (they would draw for real).
     monkeypatch.setattr(figures, "FigureHelpers", lambda processes: None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,8 +53,15 @@ class ReportTables:
 
 
 def build_report(collector: ReportCollector, model=None, config: Config = DEFAULT_CONFIG,
-                 context: ReportContext | None = None) -> ReportTables:
-    """The report data. Raises :class:`ReportError` when there is no content sentence at all."""
+                 context: ReportContext | None = None,
+                 on_figure_data: Callable[[dict], None] | None = None) -> ReportTables:
+    """The report data. Raises :class:`ReportError` when there is no content sentence at all.
+
+    ``on_figure_data`` is called, as soon as they are computed, with the parts of the
+    report the figures are drawn from (corpus, frames, codebook, outlets, keyness, time,
+    strips), so drawing can start while the rest (tests, exemplars, findings) is
+    computed. Nothing changes those parts later.
+    """
     context = context if context is not None else ReportContext()  # created: today, not the import date
     summaries = collector.summaries
     frames = list(collector.frames)
@@ -84,6 +91,22 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     compared = [o for o in outlets if content[o]]
     rng = np.random.default_rng(config.random_state)
     outlet_rows = [outlet_row(outlet, content[outlet], frames, error_sd, rng, config) for outlet in compared]
+    corpus_name = context.corpus_name or "corpus"
+    figure_data = {
+        "corpus": {"name": corpus_name, "articles": len(summaries), "sentences": sum(s.sentences for s in summaries),
+                   "outlets": len(outlets)},
+        "frames": frames,
+        "codebook": _codebook(card, frames),
+        "outlets": outlet_rows,
+        "keyness": _keyness(collector, compared, config),
+        "keyness_threshold": config.keyness_threshold,
+        "keyness_figures": config.keyness_figures,
+        "time": _time(summaries, compared, frames, error_sd, config),
+        "strips": {"total": sum(1 for s in summaries if s.sentences), "shown": len(collector.strips),
+                   "articles": collector.strip_items()},
+    }
+    if on_figure_data is not None:
+        on_figure_data(dict(figure_data))
     difference, pairwise_rows = _difference(summaries, {o: len(content[o]) for o in compared}, rng, config)
     seen = collector.sentences_in_training
     if seen:
@@ -91,31 +114,28 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
         notes.append(f"{seen} of {collector.sentences_seen} sentences ({share:.0%}) are among "
                      "the model's training sentences: for them the model repeats its hand labels rather than "
                      "predicting, so their shares say little about how it does on new text")
-    corpus_name = context.corpus_name or "corpus"
     report = {
         "title": "Framing report",
         "framelens_version": __version__,
         "random_state": config.random_state,
         "bootstrap_samples": config.bootstrap_samples,
         "interval_level": config.interval_level,
-        "corpus": {"name": corpus_name, "articles": len(summaries), "sentences": sum(s.sentences for s in summaries),
-                   "outlets": len(outlets)},
+        "corpus": figure_data["corpus"],
         "frames": frames,
-        "codebook": _codebook(card, frames),
+        "codebook": figure_data["codebook"],
         "findings": [],
         "estimate": {"name": PRIMARY_ESTIMATE, "why": PRIMARY_WHY, "method": _method(error_sd, frames, config)},
         "model": _model_quality(card, config),
         "outlets": outlet_rows,
         "difference": difference,
-        "keyness": _keyness(collector, compared, config),
+        "keyness": figure_data["keyness"],
         "keyness_threshold": config.keyness_threshold,
         "keyness_figures": config.keyness_figures,
         "model_terms": _model_terms(model, config),
         "exemplars": _exemplars(collector, compared, frames, model),
         "phrases": _phrases(collector, compared, frames),
-        "time": _time(summaries, compared, frames, error_sd, config),
-        "strips": {"total": sum(1 for s in summaries if s.sentences), "shown": len(collector.strips),
-                   "articles": collector.strip_items()},
+        "time": figure_data["time"],
+        "strips": figure_data["strips"],
         "browser": {"total": collector.sentences_seen, "shown": len(collector.browser),
                     "sentences": collector.browser_items()},
         "provenance": _provenance(summaries, card, context),
@@ -310,16 +330,19 @@ def explaining_words_many(model, items: Sequence[tuple[str, str]], n: int = 5) -
 
     skip = stop_words()
     result = []
-    for (text, _), contributions in zip(items, term_contributions_many(model, items), strict=True):
+    for (text, _), contributions in zip(items, term_contributions_many(model, items, positive_only=True),
+                                        strict=True):
         by_word: dict[str, float] = {}
         words = [w for w in stats.words_of(text) if w.lower() not in skip]
         padded = [(w.lower(), f" {w.lower()} ") for w in words]
+        containing_of: dict[str, list[str]] = {}  # several n-grams strip to the same fragment
         for kind, term, weight in contributions:
-            if weight <= 0:
-                continue
             if kind == "char":
                 fragment = term.strip().lower()
-                containing = [lower for lower, around in padded if fragment and fragment in around]
+                containing = containing_of.get(fragment)
+                if containing is None:
+                    containing = containing_of[fragment] = [lower for lower, around in padded
+                                                            if fragment and fragment in around]
                 for word in containing:
                     by_word[word] = by_word.get(word, 0.0) + weight / len(containing)
             elif kind == "word" and not all(part in skip for part in term.split()):

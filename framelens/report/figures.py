@@ -6,6 +6,7 @@ built here, never raw outlet or frame names.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,9 +84,9 @@ def report_colours(report: dict) -> dict[str, str]:
     return {f: (codebook.get(f) or {}).get("color") or defaults[f] for f in report["frames"]}
 
 
-# Relative drawing cost of each kind of figure (CPU seconds, measured on a 40-outlet report):
-# used to share the figures out between processes so they finish together.
-_COST = {"shares": 3, "heatmap": 4, "keyness": 1, "time": 2.5, "strips": 2.5}
+# Drawing time of each kind of figure in CPU seconds (measured on a 40-outlet report): used
+# to share the figures out between processes so they finish together.
+_COST = {"shares": 1.4, "heatmap": 1.7, "keyness": 0.4, "time": 1.1, "strips": 1.1}
 
 
 class FigureHelpers:
@@ -124,23 +125,27 @@ def warm_up() -> None:
     plots.render_figure(lambda ax: ax.set_title("warm up"), size=(3, 2))
 
 
-def share_out(names: list[str], shares: int) -> list[list[str]]:
-    """``names`` in ``shares`` lists of about equal drawing cost (largest first, each to the lightest share)."""
-    loads = [0.0] * shares
+def share_out(names: list[str], shares: int, head_start: float = 0.0) -> list[list[str]]:
+    """``names`` in ``shares`` lists of about equal drawing time (largest first, each to the least loaded).
+
+    The first share's process has ``head_start`` seconds of other work to do first.
+    """
+    loads = [head_start] + [0.0] * (shares - 1)
     result: list[list[str]] = [[] for _ in range(shares)]
-    for name in sorted(names, key=lambda n: -_COST.get(n.split("-")[0], 1)):
+    for name in sorted(names, key=lambda n: -_COST.get(n.split("-")[0], 1.0)):
         lightest = loads.index(min(loads))
         result[lightest].append(name)
-        loads[lightest] += _COST.get(name.split("-")[0], 1)
+        loads[lightest] += _COST.get(name.split("-")[0], 1.0)
     return result
 
 
-def make_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None) -> dict[str, bytes]:
-    """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`, in plan order.
+def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None,
+                  head_start: float = 0.0) -> Callable[[], dict[str, bytes]]:
+    """Send the helper processes their shares of the figures now; the function returned draws the rest here.
 
-    The figures are shared out between this process and the ``helpers`` (started now
-    when ``jobs`` > 1 and none are given): drawing is most of the report's fixed cost,
-    and the prediction workers have finished by now.
+    It returns ``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`,
+    in plan order. Helpers are started now when ``jobs`` > 1 and none are given. This
+    process has ``head_start`` seconds of other work before it draws (its share is smaller).
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -148,22 +153,32 @@ def make_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = No
     own = None
     if helpers is None and jobs > 1 and len(names) > 1:
         helpers = own = FigureHelpers(min(jobs, len(names)) - 1)
-    try:
-        if helpers is None:
-            return draw_figures(report, names)
-        mine, *theirs = share_out(names, helpers.processes + 1)
-        futures = [(share, helpers.submit(report, share)) for share in theirs if share]
-        drawn = draw_figures(report, mine)
-        for share, future in futures:
-            try:
-                drawn.update(future.result())
-            except (BrokenProcessPool, OSError):  # no helper process after all: draw its share here
-                drawn.update(draw_figures(report, share))
-    finally:
-        if own is not None:
-            own.close()
-    return {f"{name}.{fmt}": drawn[f"{name}.{fmt}"] for name in names for fmt in ("png", "svg")
-            if f"{name}.{fmt}" in drawn}
+    mine, *theirs = share_out(names, helpers.processes + 1, head_start) if helpers is not None else [names]
+    futures = [(share, helpers.submit(report, share)) for share in theirs if share and helpers is not None]
+
+    def finish() -> dict[str, bytes]:
+        try:
+            drawn = draw_figures(report, mine)
+            for share, future in futures:
+                try:
+                    drawn.update(future.result())
+                except (BrokenProcessPool, OSError):  # no helper process after all: draw its share here
+                    drawn.update(draw_figures(report, share))
+        finally:
+            if own is not None:
+                own.close()
+        return {f"{name}.{fmt}": drawn[f"{name}.{fmt}"] for name in names for fmt in ("png", "svg")
+                if f"{name}.{fmt}" in drawn}
+
+    return finish
+
+
+def make_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None) -> dict[str, bytes]:
+    """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`, in plan order.
+
+    Drawn by this process and the ``helpers`` (started now when ``jobs`` > 1 and none are given).
+    """
+    return start_figures(report, jobs, helpers)()
 
 
 def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:

@@ -55,11 +55,12 @@ def pairwise_csv(pairwise_rows: Iterable[dict]) -> str:
 
 
 def write_report_directory(report: dict, directory: str | Path, *, article_rows: Iterable[dict],
-                           pairwise_rows: Iterable[dict], jobs: int = 1, helpers=None) -> None:
+                           pairwise_rows: Iterable[dict], figures: dict[str, bytes] | None = None,
+                           jobs: int = 1) -> None:
     """Render ``report`` and write every report file into the existing ``directory``.
 
-    Figures are drawn here and by ``helpers`` (a :class:`~framelens.report.figures.FigureHelpers`)
-    or, without them, on ``jobs`` processes.
+    ``figures`` are the files of :func:`~framelens.report.figures.make_figures` (drawn
+    here, on ``jobs`` processes, when not given).
     """
     from ..files import atomic_write_bytes, atomic_write_text
     from .figures import make_figures
@@ -68,7 +69,8 @@ def write_report_directory(report: dict, directory: str | Path, *, article_rows:
     directory = Path(directory)
     if not directory.is_dir():
         raise ReportError(f"{directory}: the report directory does not exist; create it before writing the report")
-    figures = make_figures(report, jobs=jobs, helpers=helpers)
+    if figures is None:
+        figures = make_figures(report, jobs=jobs)
     for name, data in figures.items():
         atomic_write_bytes(directory / "figures" / name, data)
     atomic_write_text(directory / "report.json",
