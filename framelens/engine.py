@@ -19,6 +19,7 @@ start-up; Dask workers get it scattered once.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -97,14 +98,21 @@ def run_chunks(
     if engine not in ("local", "dask"):
         raise EngineError(f"unknown engine '{engine}'; use local or dask")
     task = _ChunkTask(split, config, summarise, keep_predictions)
-    if engine == "dask":
-        yield from _run_dask(model, articles, task, scheduler, jobs, config)
-    elif jobs <= 1:
-        loaded = _loaded(model)
-        for chunk in chunked(articles, config.chunk_articles):
-            yield task.result(chunk, task(loaded, chunk))
-    else:
-        yield from _run_processes(model, articles, task, jobs, config)
+    # What is alive now (modules, the model) stays alive: the cyclic garbage collector need
+    # not scan it again every time the chunks' short-lived records trigger a collection
+    # (a fifth of this process's streaming time at 100,000 sentences).
+    gc.freeze()
+    try:
+        if engine == "dask":
+            yield from _run_dask(model, articles, task, scheduler, jobs, config)
+        elif jobs <= 1:
+            loaded = _loaded(model)
+            for chunk in chunked(articles, config.chunk_articles):
+                yield task.result(chunk, task(loaded, chunk))
+        else:
+            yield from _run_processes(model, articles, task, jobs, config)
+    finally:
+        gc.unfreeze()
 
 
 def run_predictions(
@@ -190,6 +198,9 @@ def _start_worker(model: ModelSource, parent: int) -> None:
     # classifies lists of strings, so it runs without it.
     sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
     _WORKER_MODEL = _loaded(model)
+    # The model's vocabularies are hundreds of thousands of entries that live as long as the
+    # worker: kept out of the garbage collector's scans, which the chunks trigger often.
+    gc.freeze()
 
 
 def die_with_parent(parent: int) -> None:
