@@ -29,6 +29,8 @@ MAX_WIDTH_INCHES = 12.0
 MAX_HEIGHT_INCHES = 20.0
 FIGURE_DPI = 110
 FIGURE_MAX_BYTES = 2_000_000
+# A time figure writes the number of articles beside each point up to this many points.
+MAX_NUMBERED_POINTS = 48
 # Stable metadata (no dates, no software version) so the same report gives the same bytes.
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 # SVG text stays text (editable in a paper's figure tools, and far smaller than glyph paths).
@@ -238,11 +240,13 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
 
     ``series`` maps outlet → one cell per period (None where the outlet has no article then;
     the line breaks there). Marker area grows with the articles in the period, the number is
-    written beside each point, and the interval is shaded where the cell has one.
+    written beside each point when there are at most :data:`MAX_NUMBERED_POINTS` (more
+    numbers overlap the lines and each other), and the interval is shaded where the cell has one.
     """
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator
 
     step = 31.0 if granularity == "month" else 7.0
+    numbered = sum(1 for cells in series.values() for cell in cells if cell) <= MAX_NUMBERED_POINTS
     for i, (outlet, cells) in enumerate(series.items()):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         share = [c["share"] if c else math.nan for c in cells]
@@ -258,7 +262,7 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
         for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
             points = [(start, cell["share"]) for start, cell in present if _size_class(cell["articles"]) == size_class]
             ax.scatter([x for x, _ in points], [y for _, y in points], color=colour, zorder=3, s=8 + 10 * size_class)
-        if len(starts) <= 24:
+        if numbered:
             for start, cell in present:
                 ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
                             xytext=(4, 4), fontsize=7, color=colour)
@@ -272,8 +276,9 @@ def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict
     ax.set_xlabel(f"{granularity} (start date)")
     ax.set_ylabel(f"share of sentences in '{mpl_safe(frame)}'")
     more = f"; {omitted} smaller outlets not shown" if omitted else ""
+    size = "marker size and number" if numbered else "marker size"
     ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity}\n"
-                 f"(marker size and number: articles in the period; shaded: interval; gaps: no articles{more})",
+                 f"({size}: articles in the period; shaded: interval; gaps: no articles{more})",
                  loc="left", fontsize=9)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
