@@ -1,45 +1,44 @@
-"""How the report's figures are shared out between this process and its helper processes (wiring, with fakes)."""
+"""How the report's figures are shared between this process and its helper processes (wiring, with fakes)."""
 from __future__ import annotations
 
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 from framelens.report import figures
-from framelens.report.figures import figure_plan, share_out, start_figures
+from framelens.report.data import FIGURE_DATA_KEYS
+from framelens.report.figures import figure_plan, start_figures
 
 from .report_sample import sample_report
 
-NAMES = ["shares-a-1", "shares-b-2", "heatmap", "keyness-x-1", "keyness-y-2", "time-a-1", "strips"]
-
-
-def test_shares_have_about_equal_drawing_time_largest_first():
-    # Costs (s): heatmap 1.7, shares 1.4, time and strips 1.1, keyness 0.4; each goes to the least loaded.
-    assert share_out(NAMES, 2) == [["heatmap", "time-a-1", "strips"],
-                                   ["shares-a-1", "shares-b-2", "keyness-x-1", "keyness-y-2"]]
-    # This process has 1.5 s of other work first: it takes less.
-    assert share_out(NAMES, 2, head_start=1.5) == [["shares-a-1", "time-a-1", "keyness-x-1"],
-                                                   ["heatmap", "shares-b-2", "strips", "keyness-y-2"]]
-    assert share_out(NAMES, 1) == [["heatmap", "shares-a-1", "shares-b-2", "time-a-1", "strips", "keyness-x-1",
-                                    "keyness-y-2"]]
+# The sample report's figures, longest to draw first (heatmap, shares, time, strips, keyness).
+QUEUE = ["heatmap", "shares-counter-hegemony-1", "shares-neutral-report-2", "shares-western-concern-3",
+         "time-counter-hegemony-1", "time-neutral-report-2", "time-western-concern-3", "strips",
+         "keyness-foo-daily-1", "keyness-script-alert-1-script-3"]
 
 
 class FakeHelpers:
-    """Stands in for FigureHelpers: records what it was sent and answers at once (or fails)."""
+    """Stands in for FigureHelpers: queues what it is sent; ``work(n)`` has the helper draw the next n."""
 
     processes = 1
 
     def __init__(self, broken: bool = False):
-        self.sent: list[list[str]] = []
+        self.queue: list[tuple[list[str], Future]] = []
+        self.reports: list[dict] = []
         self.broken = broken
 
     def submit(self, report, names):
-        self.sent.append(list(names))
+        self.reports.append(report)
         future: Future = Future()
-        if self.broken:
-            future.set_exception(BrokenProcessPool("helper died"))
-        else:
-            future.set_result({f"{name}.{fmt}": b"helper" for name in names for fmt in ("png", "svg")})
+        self.queue.append((list(names), future))
         return future
+
+    def work(self, count: int) -> None:
+        for names, future in self.queue[:count]:
+            assert future.set_running_or_notify_cancel()
+            if self.broken:
+                future.set_exception(BrokenProcessPool("helper died"))
+            else:
+                future.set_result({f"{name}.{fmt}": b"helper" for name in names for fmt in ("png", "svg")})
 
 
 def _drawn_here(monkeypatch) -> list[list[str]]:
@@ -53,33 +52,35 @@ def _drawn_here(monkeypatch) -> list[list[str]]:
     return calls
 
 
-def test_helpers_get_their_share_at_once_and_this_process_draws_the_rest_when_asked(monkeypatch):
+def test_helpers_take_the_longest_first_and_this_process_the_rest_from_the_back(monkeypatch):
     report = sample_report()
     plan = [spec.name for spec in figure_plan(report)]
-    mine, theirs = share_out(plan, 2, head_start=1.5)
     drawn_here = _drawn_here(monkeypatch)
     helpers = FakeHelpers()
 
-    finish = start_figures(report, helpers=helpers, head_start=1.5)  # type: ignore[arg-type]
-    assert helpers.sent == [theirs]
-    assert drawn_here == []  # nothing drawn here until the rest of the report is done
+    finish = start_figures(report, helpers=helpers)  # type: ignore[arg-type]
+    assert [names for names, _ in helpers.queue] == [[name] for name in QUEUE]
+    assert drawn_here == []  # nothing drawn here until this process is ready
+    # Only what the figures are drawn from travels to the helpers.
+    assert all(list(sent) == [key for key in FIGURE_DATA_KEYS if key in report] for sent in helpers.reports)
+    assert "browser" in report and "exemplars" in report
 
+    helpers.work(6)  # the helper has taken the six longest by the time this process is ready
     result = finish()
-    assert drawn_here == [mine]
+    assert drawn_here == [[name] for name in reversed(QUEUE[6:])]
     assert list(result) == [f"{name}.{fmt}" for name in plan for fmt in ("png", "svg")]  # plan order
-    assert {name: result[f"{name}.png"] for name in plan} == {**{n: b"here" for n in mine},
-                                                             **{n: b"helper" for n in theirs}}
+    assert {name: result[f"{name}.png"] for name in plan} == {
+        **{name: b"helper" for name in QUEUE[:6]}, **{name: b"here" for name in QUEUE[6:]}}
 
 
-def test_a_dead_helper_share_is_drawn_here(monkeypatch):
-    report = sample_report()
-    plan = [spec.name for spec in figure_plan(report)]
-    mine, theirs = share_out(plan, 2)
+def test_a_dead_helper_figures_are_drawn_here(monkeypatch):
     drawn_here = _drawn_here(monkeypatch)
-
-    result = start_figures(report, helpers=FakeHelpers(broken=True))()  # type: ignore[arg-type]
-    assert drawn_here == [mine, theirs]
-    assert set(result.values()) == {b"here"} and len(result) == 2 * len(plan)
+    helpers = FakeHelpers(broken=True)
+    finish = start_figures(sample_report(), helpers=helpers)  # type: ignore[arg-type]
+    helpers.work(2)
+    result = finish()
+    assert drawn_here == [[name] for name in reversed(QUEUE[2:])] + [[QUEUE[0]], [QUEUE[1]]]
+    assert set(result.values()) == {b"here"} and len(result) == 2 * len(QUEUE)
 
 
 def test_without_helpers_every_figure_is_drawn_here(monkeypatch):

@@ -22,10 +22,6 @@ from ..schema import Article, Prediction
 from .collect import ReportCollector, summarise_chunk
 from .data import ReportContext, ReportTables, build_report
 
-# About how long the report data takes after the figure data is ready (tests, exemplars,
-# findings; CPU seconds at 40 outlets): this process draws that much less.
-_REST_OF_REPORT_SECONDS = 1.5
-
 
 def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG,
                training_keys: frozenset[str] = frozenset()):
@@ -86,7 +82,7 @@ class ReportBuilder:
 
         def start_drawing(figure_data: dict) -> None:
             # The helpers draw their share while this process computes the rest of the report.
-            drawing.append(start_figures(figure_data, helpers=self._helpers, head_start=_REST_OF_REPORT_SECONDS))
+            drawing.append(start_figures(figure_data, helpers=self._helpers))
 
         try:
             if self._sentences is not None:

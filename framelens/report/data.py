@@ -52,6 +52,11 @@ class ReportTables:
     pairwise_rows: list[dict]
 
 
+# The parts of the report the figures are drawn from (figures.start_figures sends only these).
+FIGURE_DATA_KEYS = ("corpus", "frames", "codebook", "outlets", "keyness", "keyness_threshold", "keyness_figures",
+                    "time", "strips")
+
+
 def build_report(collector: ReportCollector, model=None, config: Config = DEFAULT_CONFIG,
                  context: ReportContext | None = None,
                  on_figure_data: Callable[[dict], None] | None = None) -> ReportTables:
@@ -106,7 +111,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
                    "articles": collector.strip_items()},
     }
     if on_figure_data is not None:
-        on_figure_data(dict(figure_data))
+        on_figure_data({key: figure_data[key] for key in FIGURE_DATA_KEYS})
     difference, pairwise_rows = _difference(summaries, {o: len(content[o]) for o in compared}, rng, config)
     seen = collector.sentences_in_training
     if seen:

@@ -84,8 +84,8 @@ def report_colours(report: dict) -> dict[str, str]:
     return {f: (codebook.get(f) or {}).get("color") or defaults[f] for f in report["frames"]}
 
 
-# Drawing time of each kind of figure in CPU seconds (measured on a 40-outlet report): used
-# to share the figures out between processes so they finish together.
+# Drawing time of each kind of figure (CPU seconds on a 40-outlet report), only to hand the
+# helper processes the long ones first: this process takes the short ones from the end.
 _COST = {"shares": 1.4, "heatmap": 1.7, "keyness": 0.4, "time": 1.1, "strips": 1.1}
 
 
@@ -125,45 +125,44 @@ def warm_up() -> None:
     plots.render_figure(lambda ax: ax.set_title("warm up"), size=(3, 2))
 
 
-def share_out(names: list[str], shares: int, head_start: float = 0.0) -> list[list[str]]:
-    """``names`` in ``shares`` lists of about equal drawing time (largest first, each to the least loaded).
+def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None) -> Callable[[], dict[str, bytes]]:
+    """Queue every figure for the helper processes now; the function returned draws the rest here.
 
-    The first share's process has ``head_start`` seconds of other work to do first.
-    """
-    loads = [head_start] + [0.0] * (shares - 1)
-    result: list[list[str]] = [[] for _ in range(shares)]
-    for name in sorted(names, key=lambda n: -_COST.get(n.split("-")[0], 1.0)):
-        lightest = loads.index(min(loads))
-        result[lightest].append(name)
-        loads[lightest] += _COST.get(name.split("-")[0], 1.0)
-    return result
-
-
-def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None,
-                  head_start: float = 0.0) -> Callable[[], dict[str, bytes]]:
-    """Send the helper processes their shares of the figures now; the function returned draws the rest here.
-
-    It returns ``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`,
-    in plan order. Helpers are started now when ``jobs`` > 1 and none are given. This
-    process has ``head_start`` seconds of other work before it draws (its share is smaller).
+    The helpers take the figures from the front of the queue, longest first; when this
+    process is ready (the function is called) it takes the ones not yet started from the
+    back, so both finish at about the same time however long this process was busy.
+    The function returns ``<name>.png`` and ``<name>.svg`` bytes for every figure of
+    :func:`figure_plan`, in plan order. Helpers are started now when ``jobs`` > 1 and
+    none are given.
     """
     from concurrent.futures.process import BrokenProcessPool
 
+    from .data import FIGURE_DATA_KEYS
+
+    report = {key: report[key] for key in FIGURE_DATA_KEYS if key in report}  # what the helpers need
     names = [spec.name for spec in figure_plan(report)]
     own = None
     if helpers is None and jobs > 1 and len(names) > 1:
         helpers = own = FigureHelpers(min(jobs, len(names)) - 1)
-    mine, *theirs = share_out(names, helpers.processes + 1, head_start) if helpers is not None else [names]
-    futures = [(share, helpers.submit(report, share)) for share in theirs if share and helpers is not None]
+    queue = sorted(names, key=lambda name: -_COST.get(name.split("-")[0], 1.0))
+    futures = [(name, helpers.submit(report, [name])) for name in queue] if helpers is not None else []
 
     def finish() -> dict[str, bytes]:
         try:
-            drawn = draw_figures(report, mine)
-            for share, future in futures:
-                try:
-                    drawn.update(future.result())
-                except (BrokenProcessPool, OSError):  # no helper process after all: draw its share here
-                    drawn.update(draw_figures(report, share))
+            if helpers is None:
+                drawn = draw_figures(report, names)
+            else:
+                drawn = {}
+                for name, future in reversed(futures):
+                    if future.cancel():  # not started by a helper yet: draw it here
+                        drawn.update(draw_figures(report, [name]))
+                for name, future in futures:
+                    if future.cancelled():
+                        continue
+                    try:
+                        drawn.update(future.result())
+                    except (BrokenProcessPool, OSError):  # no helper process after all: draw it here
+                        drawn.update(draw_figures(report, [name]))
         finally:
             if own is not None:
                 own.close()
