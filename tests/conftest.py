@@ -185,15 +185,17 @@ class ForkedCommand:
     A forked child starts with scikit-learn and nltk already imported, where a new interpreter
     spends seconds importing them: for tests of what happens between processes (a lock held
     by another session, kill -9). Its stdout and stderr go to ``NAME.out`` and ``NAME.err``.
+    A command that starts worker processes of its own (``--jobs``) needs ``daemon=False``
+    (multiprocessing lets no daemon have children); then the test must kill or finish it.
     """
 
-    def __init__(self, argv: list[str], name: str = "command"):
+    def __init__(self, argv: list[str], name: str = "command", daemon: bool = True):
         import multiprocessing
 
         self.stdout, self.stderr = Path(f"{name}.out"), Path(f"{name}.err")
         read, write = os.pipe()
         self.process = multiprocessing.get_context("fork").Process(
-            target=_run_command, args=(argv, read, str(self.stdout), str(self.stderr)), daemon=True)
+            target=_run_command, args=(argv, read, str(self.stdout), str(self.stderr)), daemon=daemon)
         self._write: int | None = write
         self.process.start()
         os.close(read)

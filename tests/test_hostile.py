@@ -485,7 +485,12 @@ def test_unreachable_dask_scheduler(model_dir):
     assert str(caught.value).endswith("); check --scheduler (e.g. tcp://host:8786)")
 
 
-def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
+def test_kill_9_of_predict_leaves_no_workers(model_dir):
+    """kill -9 of ``framelens predict --jobs 2`` mid-run: the worker it spawned does not outlive it.
+
+    The parent runs the command in a process forked from this test (so it starts with everything
+    imported); its worker is the one framelens spawns itself, a new interpreter that loads the model.
+    """
     import signal
     import time
 
@@ -495,24 +500,23 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
             assert time.monotonic() < deadline, what
             time.sleep(0.05)
 
+    def running(pids):
+        return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
     Path("in").mkdir()
     # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
     for i in range(400):
         article(Path(f"in/{i:03}.txt"), ARTICLE * (1 if i < 200 else 20))
-    parent = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), "predict", "in", "--model", str(model_dir),
-                               "--jobs", "2", "--quiet", "--out", "o.jsonl"],
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    parent = ForkedCommand(["predict", "in", "--model", str(model_dir), "--jobs", "2", "--quiet", "--out", "o.jsonl"],
+                           "predict", daemon=False)
     try:
         # Killed mid-run: once the first chunk is written, the worker is classifying the second.
         wait_for(lambda: any(p.stat().st_size for p in Path(".").glob(".o.jsonl.*.part")), "no output written")
         children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
                                   check=False).stdout.split()
-        assert children and parent.poll() is None
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
-        wait_for(lambda: not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a worker outlived the parent")
+        assert children and parent.process.is_alive()
+        assert parent.kill() == -signal.SIGKILL
+        wait_for(lambda: not running(children), "a worker outlived the parent")
     finally:
-        if parent.poll() is None:
-            parent.kill()
-            parent.wait()
-    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+        parent.kill()
+    assert running(children) == []
