@@ -32,10 +32,6 @@ def corpus(seeds_dir, tiny_model):
     return Path("corpus.jsonl")
 
 
-# Tests that use the module's Dask clusters run in one test process, so each cluster starts once.
-SHARES_DASK_CLUSTERS = pytest.mark.xdist_group("engine_dask")
-
-
 @pytest.fixture(scope="module")
 def dask_clusters():
     """Local Dask clusters by their options, each started once for the module.
@@ -111,7 +107,6 @@ def _summaries(model, articles, **options):
     return chunks, [summary for _, summary in (chunk.summary for chunk in chunks)]
 
 
-@SHARES_DASK_CLUSTERS
 def test_chunk_summaries_are_identical_for_one_process_two_processes_and_dask(corpus, local_dask, forked_workers):
     import os
 
@@ -146,9 +141,7 @@ def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus, forked_worke
         sum(len(i.predictions) for i in c.results) for c in chunks]
 
 
-@pytest.mark.parametrize("options", [
-    pytest.param({}, id="jobs1"), pytest.param({"jobs": 2}, id="jobs2"),
-    pytest.param({"engine": "dask", "jobs": 2}, id="dask", marks=SHARES_DASK_CLUSTERS)])
+@pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
 def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options, request, forked_workers):
     if options.get("engine") == "dask":
         request.getfixturevalue("local_dask")
@@ -289,7 +282,6 @@ def test_stdin_gets_an_article_counter_without_a_total(corpus):
     assert "40 articles" in terminal.getvalue() and "%" not in terminal.getvalue()
 
 
-@SHARES_DASK_CLUSTERS
 def test_a_dask_report_from_summaries_alone_equals_the_local_report(corpus, local_dask, placeholder_figures):
     """report --engine dask --no-sentences: workers send summaries, never sentences; the report is the same."""
     from framelens.report.build import ReportBuilder, summariser

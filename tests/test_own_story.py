@@ -254,7 +254,6 @@ def heavy_after_help() -> dict[str, str]:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-@pytest.mark.xdist_group("help_imports")  # one process runs them all, so heavy_after_help runs once
 @pytest.mark.parametrize("command", HELP_COMMANDS)
 def test_help_imports_no_heavy_library(heavy_after_help, command):
     assert heavy_after_help[" ".join(command)] == "[]"

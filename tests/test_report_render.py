@@ -28,9 +28,6 @@ from framelens.report.write import write_report_directory
 from .browser import dump_dom, fragment_views
 from .report_sample import FORMULA, MATH, SCRIPT, sample_report
 
-# The module's fixtures (the figures drawn once, one browser load) are made in one test process.
-pytestmark = pytest.mark.xdist_group("report_render")
-
 FIGURE_STEMS = ["shares-counter-hegemony-1", "shares-neutral-report-2", "shares-western-concern-3", "heatmap",
                 "keyness-foo-daily-1", "keyness-script-alert-1-script-3", "time-counter-hegemony-1",
                 "time-neutral-report-2", "time-western-concern-3", "strips"]
