@@ -137,12 +137,14 @@ PLACEHOLDER_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"
 
 @pytest.fixture
 def placeholder_figures(monkeypatch):
-    """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names).
+    """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names), and so do evaluations.
 
-    For tests of a report's files, numbers and wiring, not of its drawings: drawing takes
-    seconds per report. test_report_render.py draws every kind of figure for real, and the
-    report of hostile names in test_hostile.py draws them from the command line.
+    For tests of a report's or an evaluation's files, numbers and wiring, not of its drawings:
+    drawing takes seconds per report. test_report_render.py draws every kind of report figure
+    for real, the report of hostile names in test_hostile.py draws them from the command line,
+    and test_evaluate_command_on_the_fixture draws the evaluation figures.
     """
+    from framelens import plots
     from framelens.report import figures
 
     def placeholders(report: dict, jobs: int = 1) -> dict[str, bytes]:
@@ -150,6 +152,8 @@ def placeholder_figures(monkeypatch):
                 for ext, data in (("png", PLACEHOLDER_PNG), ("svg", PLACEHOLDER_SVG))}
 
     monkeypatch.setattr(figures, "make_figures", placeholders)
+    for name in ("confusion_png", "reliability_png", "learning_curve_png"):
+        monkeypatch.setattr(plots, name, lambda *args, **kwargs: PLACEHOLDER_PNG)
 
 
 @pytest.fixture
