@@ -21,15 +21,27 @@ from framelens.prediction import predict_articles
 from .fakes import KeywordModel
 
 
+def write_corpus(seeds_dir: Path, articles: int) -> Path:
+    """``corpus.jsonl``: ``articles`` articles, the five seed articles over and over (27 sentences per article)."""
+    seeds = list(read_corpus(seeds_dir))
+    with open("corpus.jsonl", "w", encoding="utf-8") as handle:
+        for i in range(articles):
+            article = seeds[i % 5]
+            handle.write(json.dumps({"id": f"n{i}", "outlet": article.outlet, "text": article.text}) + "\n")
+    return Path("corpus.jsonl")
+
+
 @pytest.fixture
 def corpus(seeds_dir, tiny_model):
     """40 articles in one JSONL file and a model trained on the tiny labels (m/)."""
-    articles = list(read_corpus(seeds_dir))
-    with open("corpus.jsonl", "w", encoding="utf-8") as handle:
-        for i in range(40):
-            article = articles[i % 5]
-            handle.write(json.dumps({"id": f"n{i}", "outlet": article.outlet, "text": article.text}) + "\n")
-    return Path("corpus.jsonl")
+    return write_corpus(seeds_dir, 40)
+
+
+@pytest.fixture
+def short_corpus(seeds_dir, tiny_model):
+    """10 articles in one JSONL file and the tiny model (m/): for the command's plumbing, where the size is not
+    the point and every sentence is classified by the real model."""
+    return write_corpus(seeds_dir, 10)
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +84,12 @@ def local_dask(dask_clusters, monkeypatch) -> list[dict]:
     return asked
 
 
-def test_two_processes_give_identical_output(corpus):
-    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "one.jsonl", "--quiet"]) == 0
-    assert main(["predict", str(corpus), "--model", "m", "--jobs", "2", "--out", "two.jsonl", "--quiet"]) == 0
+def test_two_processes_give_identical_output(short_corpus):
+    assert main(["predict", str(short_corpus), "--model", "m", "--jobs", "1", "--out", "one.jsonl", "--quiet"]) == 0
+    assert main(["predict", str(short_corpus), "--model", "m", "--jobs", "2", "--out", "two.jsonl", "--quiet"]) == 0
     one = Path("one.jsonl").read_bytes()
     assert one == Path("two.jsonl").read_bytes()
-    assert len(one.splitlines()) == 40 * 27
+    assert len(one.splitlines()) == 10 * 27
 
 
 def test_small_chunks_across_processes_keep_input_order(corpus, forked_workers):
@@ -213,7 +225,7 @@ def test_unknown_engine_is_a_named_error(corpus):
         list(run_predictions(load_model("m"), [], engine="spark"))
 
 
-def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
+def test_interrupted_run_keeps_whole_articles(short_corpus, monkeypatch, capsys):
     from framelens.output import PredictionWriter
 
     real = PredictionWriter.write_article
@@ -226,7 +238,7 @@ def test_interrupted_run_keeps_whole_articles(corpus, monkeypatch, capsys):
         real(self, predictions)
 
     monkeypatch.setattr(PredictionWriter, "write_article", interrupted)
-    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "part.jsonl"]) == 130
+    assert main(["predict", str(short_corpus), "--model", "m", "--jobs", "1", "--out", "part.jsonl"]) == 130
     assert capsys.readouterr().err.splitlines() == [
         "framelens: interrupted: kept 3 whole articles (81 sentences) in part.jsonl",
         "framelens: interrupted",
@@ -264,12 +276,12 @@ def test_progress_follows_the_read_position_in_a_file(corpus):
     progress.close()
 
 
-def test_no_bar_when_quiet_or_not_a_terminal(corpus, monkeypatch, capsys):
-    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
-    assert capsys.readouterr().err == "framelens: wrote 1080 sentences from 40 articles to p.jsonl\n"
+def test_no_bar_when_quiet_or_not_a_terminal(short_corpus, monkeypatch, capsys):
+    assert main(["predict", str(short_corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl"]) == 0
+    assert capsys.readouterr().err == "framelens: wrote 270 sentences from 10 articles to p.jsonl\n"
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(["predict", str(corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl", "--quiet"]) == 0
+    assert main(["predict", str(short_corpus), "--model", "m", "--jobs", "1", "--out", "p.jsonl", "--quiet"]) == 0
     assert terminal.getvalue() == ""
 
 
