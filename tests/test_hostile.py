@@ -478,7 +478,7 @@ def test_ctrl_c_during_start_up(monkeypatch, capsys):
 
 def test_unreachable_dask_scheduler(model_dir):
     pytest.importorskip("distributed")
-    config = replace(DEFAULT_CONFIG, dask_connect_timeout=1.0)
+    config = replace(DEFAULT_CONFIG, dask_connect_timeout=0.2)  # nothing listens there: no need to wait long
     with pytest.raises(EngineError) as caught:
         list(run_predictions(load_model(model_dir), [], engine="dask", scheduler="tcp://127.0.0.1:9", config=config))
     assert str(caught.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
