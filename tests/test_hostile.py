@@ -501,7 +501,15 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir):
             time.sleep(0.05)
 
     def running(pids):
-        return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        """The pids still running. A killed orphan is a zombie (state Z) until init reaps it, which can
+        take a second or more: it has exited all the same."""
+        states = {}
+        for pid in pids:
+            try:
+                states[pid] = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError):  # gone, reaped
+                continue
+        return [pid for pid, state in states.items() if state != "Z"]
 
     Path("in").mkdir()
     # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
