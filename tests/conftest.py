@@ -162,8 +162,8 @@ def forked_workers(monkeypatch):
 
     A forked worker starts with everything imported; a spawned one imports scikit-learn and
     nltk again, which takes seconds. For tests of how models, chunks, summaries and results
-    travel between processes: test_two_processes_give_identical_output and the kill -9 tests
-    keep the spawned workers framelens starts.
+    travel between processes: test_two_processes_give_identical_output and
+    test_workers_do_not_outlive_a_killed_parent keep the spawned workers framelens starts.
     """
     import multiprocessing
 

@@ -485,11 +485,13 @@ def test_unreachable_dask_scheduler(model_dir):
     assert str(caught.value).endswith("); check --scheduler (e.g. tcp://host:8786)")
 
 
-def test_kill_9_of_predict_leaves_no_workers(model_dir):
-    """kill -9 of ``framelens predict --jobs 2`` mid-run: the worker it spawned does not outlive it.
+def test_kill_9_of_predict_leaves_no_workers(model_dir, forked_workers):
+    """kill -9 of ``framelens predict --jobs 2`` mid-run: the worker it started does not outlive it.
 
-    The parent runs the command in a process forked from this test (so it starts with everything
-    imported); its worker is the one framelens spawns itself, a new interpreter that loads the model.
+    The parent runs the command in a process forked from this test, and its worker is forked from it
+    (conftest.forked_workers), so neither spends seconds importing scikit-learn; the worker still
+    loads the model from its directory and arms its exit with the parent as every worker does.
+    test_workers_do_not_outlive_a_killed_parent kills a parent whose workers are spawned.
     """
     import signal
     import time
