@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+# One browser process instead of a zygote and its helpers, and no extensions, updates or sync:
+# half the CPU per page load. The page's scripts, DOM and Content-Security-Policy are the same.
+LEAN = ["--single-process", "--no-zygote", "--disable-extensions", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--mute-audio", "--disable-breakpad"]
 
 # Runs after the page's own script: for each fragment, navigate to it, let the page's hashchange
 # handler filter the rows (dispatched here so it runs now, not after the DOM is dumped), and keep a
@@ -38,7 +42,8 @@ def dump_dom(page: Path, fragment: str, profile: Path) -> str:
         pytest.skip("headless test needs /usr/bin/chromium (CI installs Debian's chromium package)")
     return subprocess.run(
         [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + fragment],
+         "--disable-background-networking", *LEAN, f"--user-data-dir={profile}", "--dump-dom",
+         page.as_uri() + fragment],
         capture_output=True, text=True, timeout=120, check=True).stdout
 
 

@@ -15,6 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 LABELS = REPO / "labels"
 
+# One BLAS/OpenMP thread per test process (set before numpy is first imported, and inherited by the
+# processes tests start): pytest-xdist already runs a test process per core, and on the tests'
+# small matrices extra BLAS threads only spin, costing about half as much CPU again in training.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 
 @pytest.fixture(autouse=True)
 def workdir(tmp_path, monkeypatch):
@@ -131,12 +137,14 @@ PLACEHOLDER_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"
 
 @pytest.fixture
 def placeholder_figures(monkeypatch):
-    """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names).
+    """Reports get a 1-pixel placeholder for each figure of the real figure plan (same names), and so do evaluations.
 
-    For tests of a report's files, numbers and wiring, not of its drawings: drawing takes
-    seconds per report. test_report_render.py draws every kind of figure for real, and the
-    report of hostile names in test_hostile.py draws them from the command line.
+    For tests of a report's or an evaluation's files, numbers and wiring, not of its drawings:
+    drawing takes seconds per report. test_report_render.py draws every kind of report figure
+    for real, the report of hostile names in test_hostile.py draws them from the command line,
+    and test_evaluate_command_on_the_fixture draws the evaluation figures.
     """
+    from framelens import plots
     from framelens.report import figures
 
     def placeholders(report: dict, names: list[str]) -> dict[str, bytes]:
@@ -146,6 +154,8 @@ def placeholder_figures(monkeypatch):
     monkeypatch.setattr(figures, "draw_figures", placeholders)
     # No drawing, so no helper processes to start for it (they would draw for real).
     monkeypatch.setattr(figures, "FigureHelpers", lambda processes: None)
+    for name in ("confusion_png", "reliability_png", "learning_curve_png"):
+        monkeypatch.setattr(plots, name, lambda *args, **kwargs: PLACEHOLDER_PNG)
 
 
 @pytest.fixture
@@ -154,8 +164,8 @@ def forked_workers(monkeypatch):
 
     A forked worker starts with everything imported; a spawned one imports scikit-learn and
     nltk again, which takes seconds. For tests of how models, chunks, summaries and results
-    travel between processes: test_two_processes_give_identical_output and the kill -9 tests
-    keep the spawned workers framelens starts.
+    travel between processes: test_two_processes_give_identical_output and
+    test_workers_do_not_outlive_a_killed_parent keep the spawned workers framelens starts.
     """
     import multiprocessing
 
@@ -181,15 +191,17 @@ class ForkedCommand:
     A forked child starts with scikit-learn and nltk already imported, where a new interpreter
     spends seconds importing them: for tests of what happens between processes (a lock held
     by another session, kill -9). Its stdout and stderr go to ``NAME.out`` and ``NAME.err``.
+    A command that starts worker processes of its own (``--jobs``) needs ``daemon=False``
+    (multiprocessing lets no daemon have children); then the test must kill or finish it.
     """
 
-    def __init__(self, argv: list[str], name: str = "command"):
+    def __init__(self, argv: list[str], name: str = "command", daemon: bool = True):
         import multiprocessing
 
         self.stdout, self.stderr = Path(f"{name}.out"), Path(f"{name}.err")
         read, write = os.pipe()
         self.process = multiprocessing.get_context("fork").Process(
-            target=_run_command, args=(argv, read, str(self.stdout), str(self.stderr)), daemon=True)
+            target=_run_command, args=(argv, read, str(self.stdout), str(self.stderr)), daemon=daemon)
         self._write: int | None = write
         self.process.start()
         os.close(read)

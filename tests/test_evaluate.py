@@ -71,7 +71,7 @@ def test_evaluate_command_on_the_fixture(tiny_labels, capsys):
     assert sorted(p.name for p in Path("ev").iterdir()) == ["confusion.png", "evaluation.json", "reliability.png"]
 
 
-def test_evaluate_with_a_held_out_file(tiny_labels, tmp_path, capsys):
+def test_evaluate_with_a_held_out_file(tiny_labels, tmp_path, capsys, placeholder_figures):
     test_file = write_labels(tmp_path / "held.csv", [
         ("h1", "X", "Officials said the treaty was signed on Friday.", "neutral-report"),
         ("h1", "X", "Critics warned of a dangerous escalation.", "western-concern"),

@@ -478,14 +478,21 @@ def test_ctrl_c_during_start_up(monkeypatch, capsys):
 
 def test_unreachable_dask_scheduler(model_dir):
     pytest.importorskip("distributed")
-    config = replace(DEFAULT_CONFIG, dask_connect_timeout=1.0)
+    config = replace(DEFAULT_CONFIG, dask_connect_timeout=0.2)  # nothing listens there: no need to wait long
     with pytest.raises(EngineError) as caught:
         list(run_predictions(load_model(model_dir), [], engine="dask", scheduler="tcp://127.0.0.1:9", config=config))
     assert str(caught.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
     assert str(caught.value).endswith("); check --scheduler (e.g. tcp://host:8786)")
 
 
-def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
+def test_kill_9_of_predict_leaves_no_workers(model_dir, forked_workers):
+    """kill -9 of ``framelens predict --jobs 2`` mid-run: the worker it started does not outlive it.
+
+    The parent runs the command in a process forked from this test, and its worker is forked from it
+    (conftest.forked_workers), so neither spends seconds importing scikit-learn; the worker still
+    loads the model from its directory and arms its exit with the parent as every worker does.
+    test_workers_do_not_outlive_a_killed_parent kills a parent whose workers are spawned.
+    """
     import signal
     import time
 
@@ -495,24 +502,31 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, tmp_path):
             assert time.monotonic() < deadline, what
             time.sleep(0.05)
 
+    def running(pids):
+        """The pids still running. A killed orphan is a zombie (state Z) until init reaps it, which can
+        take a second or more: it has exited all the same."""
+        states = {}
+        for pid in pids:
+            try:
+                states[pid] = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError):  # gone, reaped
+                continue
+        return [pid for pid, state in states.items() if state != "Z"]
+
     Path("in").mkdir()
     # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
     for i in range(400):
         article(Path(f"in/{i:03}.txt"), ARTICLE * (1 if i < 200 else 20))
-    parent = subprocess.Popen([str(Path(sys.executable).parent / "framelens"), "predict", "in", "--model", str(model_dir),
-                               "--jobs", "2", "--quiet", "--out", "o.jsonl"],
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    parent = ForkedCommand(["predict", "in", "--model", str(model_dir), "--jobs", "2", "--quiet", "--out", "o.jsonl"],
+                           "predict", daemon=False)
     try:
         # Killed mid-run: once the first chunk is written, the worker is classifying the second.
         wait_for(lambda: any(p.stat().st_size for p in Path(".").glob(".o.jsonl.*.part")), "no output written")
         children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
                                   check=False).stdout.split()
-        assert children and parent.poll() is None
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
-        wait_for(lambda: not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a worker outlived the parent")
+        assert children and parent.process.is_alive()
+        assert parent.kill() == -signal.SIGKILL
+        wait_for(lambda: not running(children), "a worker outlived the parent")
     finally:
-        if parent.poll() is None:
-            parent.kill()
-            parent.wait()
-    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+        parent.kill()
+    assert running(children) == []

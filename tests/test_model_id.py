@@ -1,4 +1,7 @@
-"""Prediction records name their model; a report from a predictions file finds that model's card by the name."""
+"""Prediction records name their model; a report from a predictions file finds that model's card by the name.
+
+The reports here are about provenance, so their figures are placeholders (conftest.placeholder_figures).
+"""
 import csv
 import json
 import shutil
@@ -19,6 +22,9 @@ FRAMES = ["counter-hegemony", "neutral-report", "western-concern"]
 WITHOUT_MODEL = "the report leaves out model quality, definitions and explanations"
 WROTE = ("framelens: wrote the report for 2 sentences from 1 articles and 1 outlets to r/report.html "
          "(also report.md, report.json, articles.csv, outlets.csv, pairwise.csv, sentences.csv, figures/)\n")
+
+
+pytestmark = pytest.mark.usefixtures("placeholder_figures")
 
 
 @pytest.fixture(autouse=True)

@@ -165,7 +165,7 @@ def test_own_story_end_to_end(project, monkeypatch, capsys, placeholder_figures)
     assert report["codebook"]["pro-tariff"]["definition"] != ""
 
 
-def test_a_codebook_without_signals_has_no_lexicon_features_or_baseline(project, capsys):
+def test_a_codebook_without_signals_has_no_lexicon_features_or_baseline(project, capsys, placeholder_figures):
     Path("labels/codebook.toml").write_text(
         "".join(f'[[frames]]\nname = "{name}"\n' for name in ("pro-tariff", "anti-tariff", "neutral")), "utf-8")
     assert main(["evaluate", "labels/", "--out", "ev", "--no-curve"]) == 0
