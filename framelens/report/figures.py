@@ -90,7 +90,7 @@ _COST = {"shares": 1.4, "heatmap": 1.7, "keyness": 0.4, "time": 1.1, "strips": 1
 
 
 class FigureHelpers:
-    """Processes that draw a share of the figures, started early so they are ready when the data is.
+    """Processes that draw figures from the report's queue, started early so they are ready when the data is.
 
     Spawning a process and importing matplotlib in it takes a second or two; started when
     a report begins (while predictions are still being made), that wait is gone from the
