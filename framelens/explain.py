@@ -12,24 +12,24 @@ import numpy as np
 
 from .config import DEFAULT_CONFIG
 
-# Feature names of a fitted feature union, split into (kinds, terms): building them takes
-# a fifth of a second per call for the shipped model, and a report asks several times.
+# Per fitted feature union: its feature names, and each split into (kind, term). Building them
+# takes a fifth of a second for the shipped model, and a report asks several times.
 _NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _feature_names(features) -> tuple[Sequence[str], list[str], list[str]]:
+    """The feature names, and per index its block (``word``, ``char``, ``lexicon``) and its text."""
+    if features not in _NAMES:
+        names = features.get_feature_names_out()
+        split = [name.partition("__") for name in names]
+        _NAMES[features] = (names, [kind for kind, _, _ in split], [term for _, _, term in split])
+    return _NAMES[features]
 
 
 def _parts(model):
     features = model.pipeline.named_steps["features"]
     classifier = model.pipeline.named_steps["classifier"]
-    names = features.get_feature_names_out()
-    return features, classifier, names
-
-
-def _split_names(features) -> tuple[list[str], list[str]]:
-    """Per feature index: its block (``word``, ``char``, ``lexicon``) and its text."""
-    if features not in _NAMES:
-        split = [name.partition("__") for name in features.get_feature_names_out()]
-        _NAMES[features] = ([kind for kind, _, _ in split], [term for _, _, term in split])
-    return _NAMES[features]
+    return features, classifier, _feature_names(features)[0]
 
 
 def _readable(name: str) -> str:
@@ -104,9 +104,8 @@ def term_contributions_many(model, items: Sequence[tuple[str, str]], *,
     """
     if not items:
         return []
-    features = model.pipeline.named_steps["features"]
-    classifier = model.pipeline.named_steps["classifier"]
-    kinds, terms = _split_names(features)
+    features, classifier, _ = _parts(model)
+    _, kinds, terms = _feature_names(features)
     vectors = features.transform([sentence for sentence, _ in items]).tocsr()
     coef = _coefficients(classifier)
     rows = {str(frame): coef[i] for i, frame in enumerate(classifier.classes_)}
