@@ -284,7 +284,7 @@ def _pairwise_rows():
 def test_write_report_directory(tmp_path, figures, monkeypatch):
     from framelens.report import write
 
-    monkeypatch.setattr("framelens.report.figures.make_figures", lambda report, jobs=1, helpers=None: figures)
+    monkeypatch.setattr("framelens.report.figures.make_figures", lambda report, jobs=1: figures)
     target = tmp_path / "staging"
     target.mkdir()
     report = sample_report()
@@ -373,7 +373,7 @@ def test_hostile_text_runs_nothing_in_the_browser(page_file, tmp_path):
 
 
 def test_markdown_and_html_name_the_same_figures_after_writing(tmp_path, figures, monkeypatch):
-    monkeypatch.setattr("framelens.report.figures.make_figures", lambda report, jobs=1, helpers=None: figures)
+    monkeypatch.setattr("framelens.report.figures.make_figures", lambda report, jobs=1: figures)
     target = tmp_path / "out"
     target.mkdir()
     write_report_directory(sample_report(), target, article_rows=[], pairwise_rows=[])

@@ -81,7 +81,7 @@ class ReportBuilder:
         drawing = []
 
         def start_drawing(figure_data: dict) -> None:
-            # The helpers draw their share while this process computes the rest of the report.
+            # The helpers start on the figure queue while this process computes the rest of the report.
             drawing.append(start_figures(figure_data, helpers=self._helpers))
 
         try:

@@ -172,12 +172,12 @@ def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = N
     return finish
 
 
-def make_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None) -> dict[str, bytes]:
+def make_figures(report: dict, jobs: int = 1) -> dict[str, bytes]:
     """``<name>.png`` and ``<name>.svg`` bytes for every figure of :func:`figure_plan`, in plan order.
 
-    Drawn by this process and the ``helpers`` (started now when ``jobs`` > 1 and none are given).
+    Drawn by this process and, when ``jobs`` > 1, by ``jobs - 1`` helper processes started for it.
     """
-    return start_figures(report, jobs, helpers)()
+    return start_figures(report, jobs)()
 
 
 def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:
