@@ -84,8 +84,10 @@ def figure_bytes(figure, fmt: str = "png", dpi: float = FIGURE_DPI) -> bytes:
 
 def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
                   formats: Sequence[str] = ("png", "svg"), max_bytes: int = FIGURE_MAX_BYTES,
-                  **kwargs) -> dict[str, bytes]:
+                  panels: int | None = None, **kwargs) -> dict[str, bytes]:
     """Draw on a new figure's axes once and save it in each format, each at most ``max_bytes``.
+
+    ``draw`` gets one ``ax``, or with ``panels`` a list of that many side by side sharing their y axis.
 
     A PNG over the limit is saved again at a lower dpi; an SVG over it gets its plotted
     content rasterised. A format that still does not fit is left out of the result.
@@ -94,8 +96,10 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
 
     with matplotlib.rc_context({"font.size": _RC["font.size"]}):
         figure = new_figure(size)
-        ax = figure.add_subplot()
-        draw(ax, *args, **kwargs)
+        if panels is None:
+            draw(figure.add_subplot(), *args, **kwargs)
+        else:
+            draw(list(figure.subplots(1, panels, sharey=True, squeeze=False)[0]), *args, **kwargs)
         tighten(figure)
     result = {}
     for fmt in formats:
@@ -125,60 +129,50 @@ def _percent_axis(axis) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
-def share_dots(ax, rows: Sequence[dict], frame: str, colour: str, corpus: str, omitted: int = 0):
-    """Dot-and-interval chart of one frame: one row per outlet, the share as a dot, its interval as a line.
+def share_panels(axes, rows: Sequence[dict], frames: Sequence[str], colours: Mapping[str, str], corpus: str,
+                 omitted: int = 0):
+    """Small multiples of frame shares: one panel per frame, one row per outlet, in the same order in every panel.
 
-    ``rows`` are dicts with outlet, share, low, high, articles, sentences, few_articles, drawn
-    top to bottom in the given order; "n = A articles / S sentences" is written beside each.
-    Hollow dots mark outlets with too few articles for an article-level interval.
+    ``axes`` are one per frame, sharing their y axis. ``rows`` are dicts with outlet,
+    articles, sentences, few_articles and ``shares`` (frame → share, low, high), drawn top
+    to bottom in the given order: the share is a dot, its interval a line, and a hollow dot
+    marks an outlet with too few articles for an article-level interval.
+    "n = A articles / S sentences" is written once, beside the last panel.
     """
     from matplotlib.transforms import blended_transform_factory
 
-    beside = blended_transform_factory(ax.transAxes, ax.transData)
-    for y, row in enumerate(rows):
-        ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
-        ax.plot([row["share"]], [y], marker="o", markersize=7, color=colour,
-                markerfacecolor="white" if row["few_articles"] else colour, markeredgewidth=1.5)
-        ax.text(1.02, y, f"n = {_count(row['articles'], 'article')} / {_count(row['sentences'], 'sentence')}",
-                transform=beside,
-                va="center", ha="left", fontsize=8, color="#333333")
-    ax.set_yticks(range(len(rows)), labels=[mpl_safe(row["outlet"]) for row in rows])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(0, 1)
-    _percent_axis(ax.xaxis)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(f"share of the outlet's sentences in '{mpl_safe(frame)}': dot, with its interval: line\n"
-                  "(hollow dot: too few articles for an article-level interval)")
-    ax.set_ylabel("outlet")
+    ys = list(range(len(rows)))
+    for ax, frame in zip(axes, frames, strict=True):
+        cells = [row["shares"][frame] for row in rows]
+        colour = colours[frame]
+        # One collection and at most two marker lines per panel (not two artists per outlet).
+        ax.hlines(ys, [cell["low"] for cell in cells], [cell["high"] for cell in cells], color=colour, linewidth=2)
+        for hollow in (False, True):
+            points = [(cell["share"], y) for cell, y, row in zip(cells, ys, rows, strict=True)
+                      if bool(row["few_articles"]) is hollow]
+            if points:
+                ax.plot([x for x, _ in points], [y for _, y in points], linestyle="none", marker="o", markersize=6,
+                        color=colour, markerfacecolor="white" if hollow else colour, markeredgewidth=1.5)
+        ax.set_xlim(0, 1)
+        _percent_axis(ax.xaxis)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(mpl_safe(frame), loc="left", fontsize=9)
+    first, last = axes[0], axes[-1]
+    first.set_yticks(ys, labels=[mpl_safe(row["outlet"]) for row in rows])
+    first.set_ylim(len(rows) - 0.5, -0.5)
+    first.set_ylabel("outlet")
+    beside = blended_transform_factory(last.transAxes, last.transData)
+    for y, row in zip(ys, rows, strict=True):
+        last.text(1.04, y, f"n = {_count(row['articles'], 'article')} / {_count(row['sentences'], 'sentence')}",
+                  transform=beside, va="center", ha="left", fontsize=8, color="#333333")
     more = f"; {omitted} more outlets not shown" if omitted else ""
     total = sum(row["sentences"] for row in rows)
-    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet (n = {total} sentences{more})",
-                 loc="left", fontsize=9)
-    return ax
-
-
-def share_heatmap(ax, outlets: Sequence[str], frames: Sequence[str], shares, counts, articles: Sequence[int],
-                  corpus: str, omitted: int = 0):
-    """Outlet × frame heatmap of shares; each cell reads "41% (n=23)" with n the sentences in that frame."""
-    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(frames)), labels=[mpl_safe(f) for f in frames])
-    ax.set_yticks(range(len(outlets)),
-                  labels=[f"{mpl_safe(o)} ({n} art.)" for o, n in zip(outlets, articles, strict=True)])
-    for row in range(len(outlets)):
-        for column in range(len(frames)):
-            value = shares[row][column]
-            ax.text(column, row, f"{value:.0%} (n={counts[row][column]})", ha="center", va="center", fontsize=8,
-                    color="white" if value > 0.6 else "black")
-    colourbar = ax.figure.colorbar(image, ax=ax, label="share of the outlet's sentences")
-    _percent_axis(colourbar.ax.yaxis)
-    ax.set_xlabel("frame")
-    ax.set_ylabel("outlet (articles)")
-    total = sum(sum(row) for row in counts)
-    more = f"; {omitted} more outlets not shown" if omitted else ""
-    ax.set_title(f"{mpl_safe(corpus)}: share of each outlet's sentences in each frame (n = {total} sentences{more})",
-                 loc="left", fontsize=9)
-    return ax
+    first.figure.suptitle(f"{mpl_safe(corpus)}: share of each frame per outlet (n = {total} sentences{more})",
+                          x=0.01, y=0.998, ha="left", fontsize=9)
+    first.figure.supxlabel("share of the outlet's sentences in the frame: dot, with its interval: line\n"
+                           "(hollow dot: too few articles for an article-level interval)", fontsize=9)
+    return axes
 
 
 def article_strips(ax, articles: Sequence[tuple[str, Sequence[str]]], frames: Sequence[str],

@@ -10,9 +10,8 @@ from framelens.report.figures import figure_plan, start_figures
 
 from .report_sample import sample_report
 
-# The sample report's figures, longest to draw first (heatmap, shares, time, strips, keyness).
-QUEUE = ["heatmap", "shares-counter-hegemony-1", "shares-neutral-report-2", "shares-western-concern-3",
-         "time-counter-hegemony-1", "time-neutral-report-2", "time-western-concern-3", "strips",
+# The sample report's figures, longest to draw first (shares, strips, time, keyness).
+QUEUE = ["shares", "strips", "time-counter-hegemony-1", "time-neutral-report-2", "time-western-concern-3",
          "keyness-foo-daily-1", "keyness-script-alert-1-script-3"]
 
 
@@ -65,12 +64,12 @@ def test_helpers_take_the_longest_first_and_this_process_the_rest_from_the_back(
     assert all(list(sent) == [key for key in FIGURE_DATA_KEYS if key in report] for sent in helpers.reports)
     assert "browser" in report and "exemplars" in report
 
-    helpers.work(6)  # the helper has taken the six longest by the time this process is ready
+    helpers.work(4)  # the helper has taken the four longest by the time this process is ready
     result = finish()
-    assert drawn_here == [[name] for name in reversed(QUEUE[6:])]
+    assert drawn_here == [[name] for name in reversed(QUEUE[4:])]
     assert list(result) == [f"{name}.{fmt}" for name in plan for fmt in ("png", "svg")]  # plan order
     assert {name: result[f"{name}.png"] for name in plan} == {
-        **{name: b"helper" for name in QUEUE[:6]}, **{name: b"here" for name in QUEUE[6:]}}
+        **{name: b"helper" for name in QUEUE[:4]}, **{name: b"here" for name in QUEUE[4:]}}
 
 
 def test_a_dead_helper_figures_are_drawn_here(monkeypatch):
