@@ -84,10 +84,11 @@ def figure_bytes(figure, fmt: str = "png", dpi: float = FIGURE_DPI) -> bytes:
 
 def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
                   formats: Sequence[str] = ("png", "svg"), max_bytes: int = FIGURE_MAX_BYTES,
-                  panels: int | None = None, **kwargs) -> dict[str, bytes]:
+                  panels: tuple[int, int] | None = None, **kwargs) -> dict[str, bytes]:
     """Draw on a new figure's axes once and save it in each format, each at most ``max_bytes``.
 
-    ``draw`` gets one ``ax``, or with ``panels`` a list of that many side by side sharing their y axis.
+    ``draw`` gets one ``ax``, or with ``panels`` (rows, columns) a list of axes: panels in one
+    row share their y axis, panels in one column their x axis.
 
     A PNG over the limit is saved again at a lower dpi; an SVG over it gets its plotted
     content rasterised. A format that still does not fit is left out of the result.
@@ -99,7 +100,9 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
         if panels is None:
             draw(figure.add_subplot(), *args, **kwargs)
         else:
-            draw(list(figure.subplots(1, panels, sharey=True, squeeze=False)[0]), *args, **kwargs)
+            rows, columns = panels
+            grid = figure.subplots(rows, columns, sharex=columns == 1, sharey=rows == 1, squeeze=False)
+            draw(list(grid.flat), *args, **kwargs)
         tighten(figure)
     result = {}
     for fmt in formats:
@@ -228,54 +231,63 @@ def _with_gaps(starts: Sequence[date], values: Sequence, step_days: float) -> tu
     return xs, ys
 
 
-def shares_over_time(ax, starts: Sequence[date], series: dict[str, Sequence[dict | None]], frame: str,
-                     granularity: str, corpus: str, omitted: int = 0):
-    """Share of one frame per outlet over real dates, one line per outlet.
+def shares_over_time(axes, starts: Sequence[date], series: Mapping[str, Mapping[str, Sequence[dict | None]]],
+                     frames: Sequence[str], granularity: str, corpus: str, omitted: int = 0):
+    """Share of each frame per outlet over real dates: one panel per frame (stacked, one date axis), a line per outlet.
 
-    ``series`` maps outlet → one cell per period (None where the outlet has no article then;
-    the line breaks there). Marker area grows with the articles in the period, the number is
-    written beside each point when there are at most :data:`MAX_NUMBERED_POINTS` (more
-    numbers overlap the lines and each other), and the interval is shaded where the cell has one.
+    ``series`` maps frame → outlet → one cell per period (None where the outlet has no
+    article then; the line breaks there). An outlet has one colour in every panel. Marker
+    area grows with the articles in the period, the number is written beside each point
+    when a panel has at most :data:`MAX_NUMBERED_POINTS` (more numbers overlap the lines
+    and each other), and the interval is shaded where the cell has one.
     """
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator
 
+    outlets = list(dict.fromkeys(outlet for frame in frames for outlet in series[frame]))
+    colours = {outlet: OKABE_ITO[i % len(OKABE_ITO)] for i, outlet in enumerate(outlets)}
     step = 31.0 if granularity == "month" else 7.0
-    numbered = sum(1 for cells in series.values() for cell in cells if cell) <= MAX_NUMBERED_POINTS
-    for i, (outlet, cells) in enumerate(series.items()):
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
-        share = [c["share"] if c else math.nan for c in cells]
-        low = [c["low"] if c and c.get("low") is not None else math.nan for c in cells]
-        high = [c["high"] if c and c.get("high") is not None else math.nan for c in cells]
-        xs, ys = _with_gaps(starts, share, step)
-        ax.plot(xs, ys, color=colour, linewidth=1.5, label=mpl_safe(outlet))
-        _, lows = _with_gaps(starts, low, step)
-        _, highs = _with_gaps(starts, high, step)
-        ax.fill_between(xs, lows, highs, color=colour, alpha=0.15, linewidth=0)
-        present = [(start, cell) for start, cell in zip(starts, cells, strict=True) if cell]
-        # One scatter per size class: an SVG then holds one marker shape per class, not one per point.
-        for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
-            points = [(start, cell["share"]) for start, cell in present if _size_class(cell["articles"]) == size_class]
-            ax.scatter([x for x, _ in points], [y for _, y in points], color=colour, zorder=3, s=8 + 10 * size_class)
-        if numbered:
-            for start, cell in present:
-                ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
-                            xytext=(4, 4), fontsize=7, color=colour)
+    numbered = all(sum(1 for cells in series[frame].values() for cell in cells if cell) <= MAX_NUMBERED_POINTS
+                   for frame in frames)
+    for ax, frame in zip(axes, frames, strict=True):
+        for outlet, cells in series[frame].items():
+            colour = colours[outlet]
+            share = [c["share"] if c else math.nan for c in cells]
+            low = [c["low"] if c and c.get("low") is not None else math.nan for c in cells]
+            high = [c["high"] if c and c.get("high") is not None else math.nan for c in cells]
+            xs, ys = _with_gaps(starts, share, step)
+            ax.plot(xs, ys, color=colour, linewidth=1.5, label=mpl_safe(outlet))
+            _, lows = _with_gaps(starts, low, step)
+            _, highs = _with_gaps(starts, high, step)
+            ax.fill_between(xs, lows, highs, color=colour, alpha=0.15, linewidth=0)
+            present = [(start, cell) for start, cell in zip(starts, cells, strict=True) if cell]
+            # One scatter per size class: an SVG then holds one marker shape per class, not one per point.
+            for size_class in sorted({_size_class(cell["articles"]) for _, cell in present}):
+                points = [(start, cell["share"]) for start, cell in present
+                          if _size_class(cell["articles"]) == size_class]
+                ax.scatter([x for x, _ in points], [y for _, y in points], color=colour, zorder=3,
+                           s=8 + 10 * size_class)
+            if numbered:
+                for start, cell in present:
+                    ax.annotate(str(cell["articles"]), (start, cell["share"]), textcoords="offset points",
+                                xytext=(4, 4), fontsize=7, color=colour)
+        ax.set_ylim(0, 1)
+        _percent_axis(ax.yaxis)
+        ax.set_ylabel("share of sentences")
+        ax.set_title(mpl_safe(frame), loc="left", fontsize=9)
+    first, last = axes[0], axes[-1]
     # Ticks on period starts for months (AutoDateLocator puts some mid-month on short spans).
     locator = MonthLocator(bymonthday=1, interval=max(1, len(starts) // 12)) if granularity == "month" \
         else AutoDateLocator(minticks=3, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    ax.set_ylim(0, 1)
-    _percent_axis(ax.yaxis)
-    ax.set_xlabel(f"{granularity} (start date)")
-    ax.set_ylabel(f"share of sentences in '{mpl_safe(frame)}'")
+    last.xaxis.set_major_locator(locator)
+    last.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    last.set_xlabel(f"{granularity} (start date)")
     more = f"; {omitted} smaller outlets not shown" if omitted else ""
     size = "marker size and number" if numbered else "marker size"
-    ax.set_title(f"{mpl_safe(corpus)}: share of '{mpl_safe(frame)}' per outlet and {granularity}\n"
-                 f"({size}: articles in the period; shaded: interval; gaps: no articles{more})",
-                 loc="left", fontsize=9)
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return ax
+    first.figure.suptitle(f"{mpl_safe(corpus)}: share of each frame per outlet and {granularity}\n"
+                          f"({size}: articles in the period; shaded: interval; gaps: no articles{more})",
+                          x=0.01, y=0.998, ha="left", fontsize=9)
+    first.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return axes
 
 
 def keyness_bars(ax, terms: Sequence[dict], outlet: str, threshold: float, corpus: str):

@@ -10,9 +10,8 @@ from framelens.report.figures import figure_plan, start_figures
 
 from .report_sample import sample_report
 
-# The sample report's figures, longest to draw first (shares, strips, time, keyness).
-QUEUE = ["shares", "strips", "time-counter-hegemony-1", "time-neutral-report-2", "time-western-concern-3",
-         "keyness-foo-daily-1", "keyness-script-alert-1-script-3"]
+# The sample report's figures, longest to draw first (shares, time, strips, keyness).
+QUEUE = ["shares", "time", "strips", "keyness-foo-daily-1", "keyness-script-alert-1-script-3"]
 
 
 class FakeHelpers:
@@ -64,12 +63,12 @@ def test_helpers_take_the_longest_first_and_this_process_the_rest_from_the_back(
     assert all(list(sent) == [key for key in FIGURE_DATA_KEYS if key in report] for sent in helpers.reports)
     assert "browser" in report and "exemplars" in report
 
-    helpers.work(4)  # the helper has taken the four longest by the time this process is ready
+    helpers.work(3)  # the helper has taken the three longest by the time this process is ready
     result = finish()
-    assert drawn_here == [[name] for name in reversed(QUEUE[4:])]
+    assert drawn_here == [[name] for name in reversed(QUEUE[3:])]
     assert list(result) == [f"{name}.{fmt}" for name in plan for fmt in ("png", "svg")]  # plan order
     assert {name: result[f"{name}.png"] for name in plan} == {
-        **{name: b"helper" for name in QUEUE[:4]}, **{name: b"here" for name in QUEUE[4:]}}
+        **{name: b"helper" for name in QUEUE[:3]}, **{name: b"here" for name in QUEUE[3:]}}
 
 
 def test_a_dead_helper_figures_are_drawn_here(monkeypatch):
@@ -80,6 +79,18 @@ def test_a_dead_helper_figures_are_drawn_here(monkeypatch):
     result = finish()
     assert drawn_here == [[name] for name in reversed(QUEUE[2:])] + [[QUEUE[0]], [QUEUE[1]]]
     assert set(result.values()) == {b"here"} and len(result) == 2 * len(QUEUE)
+
+
+def test_helpers_that_died_before_the_queue_leave_every_figure_here(monkeypatch):
+    class DeadHelpers(FakeHelpers):
+        def submit(self, report, names):
+            raise BrokenProcessPool("A child process terminated abruptly")
+
+    report = sample_report()
+    drawn_here = _drawn_here(monkeypatch)
+    result = start_figures(report, helpers=DeadHelpers())()  # type: ignore[arg-type]
+    assert drawn_here == [[spec.name for spec in figure_plan(report)]]
+    assert len(result) == 2 * len(QUEUE)
 
 
 def test_without_helpers_every_figure_is_drawn_here(monkeypatch):

@@ -158,8 +158,11 @@ def test_label_names_never_become_paths_and_outlets_never_reach_mathtext(capsys)
     assert main(["report", "p.jsonl", "--model", "none", "--out", "deep/a/b/c/report"]) == 0
     assert "Traceback" not in capsys.readouterr().err
     figures = sorted(p.name for p in Path("deep/a/b/c/report/figures").iterdir())
-    assert [n for n in figures if n.startswith("time-")] == [
-        "time-pro-anti-2.png", "time-pro-anti-2.svg", "time-x-escaped-1.png", "time-x-escaped-1.svg"]
+    assert figures == ["shares.png", "shares.svg", "strips.png", "strips.svg", "time.png", "time.svg"]
+    # The frames are panel titles, as plain text (svg.fonttype "none": one <text> element each).
+    time_svg = Path("deep/a/b/c/report/figures/time.svg").read_text("utf-8")
+    assert ">../../../../x/ESCAPED</text>" in time_svg and ">pro/anti</text>" in time_svg
+    assert ">$\\foo$</text>" in time_svg  # the outlet in the legend: literal dollars, no mathtext
     assert [p for p in Path(".").rglob("ESCAPED*")] == []
     assert not any(p.is_dir() for p in Path("deep/a/b/c/report/figures").iterdir())
 

@@ -28,8 +28,7 @@ from framelens.report.write import write_report_directory
 from .browser import dump_dom, fragment_views
 from .report_sample import FORMULA, MATH, SCRIPT, sample_report
 
-FIGURE_STEMS = ["shares", "keyness-foo-daily-1", "keyness-script-alert-1-script-3", "time-counter-hegemony-1",
-                "time-neutral-report-2", "time-western-concern-3", "strips"]
+FIGURE_STEMS = ["shares", "keyness-foo-daily-1", "keyness-script-alert-1-script-3", "time", "strips"]
 
 
 @pytest.fixture(scope="module")
@@ -219,8 +218,8 @@ def test_rendered_figures_are_byte_for_byte_reproducible():
     rows = [{"outlet": MATH, "articles": 3, "sentences": 25, "few_articles": False,
              "shares": {"a": {"share": 0.5, "low": 0.3, "high": 0.7}, "b": {"share": 0.5, "low": 0.3, "high": 0.7}}}]
     colours = {"a": "#0072B2", "b": "#E69F00"}
-    first = plots.render_figure(plots.share_panels, rows, ["a", "b"], colours, "seeds", size=(6, 2), panels=2)
-    second = plots.render_figure(plots.share_panels, rows, ["a", "b"], colours, "seeds", size=(6, 2), panels=2)
+    first = plots.render_figure(plots.share_panels, rows, ["a", "b"], colours, "seeds", size=(6, 2), panels=(1, 2))
+    second = plots.render_figure(plots.share_panels, rows, ["a", "b"], colours, "seeds", size=(6, 2), panels=(1, 2))
     assert first == second
     assert sorted(first) == ["png", "svg"]
     assert b"Date" not in first["svg"] and b"Matplotlib v" not in first["svg"]

@@ -18,8 +18,8 @@ SERIES = {
 
 def _svg_texts(monkeypatch, limit: int) -> list[str]:
     monkeypatch.setattr(plots, "MAX_NUMBERED_POINTS", limit)
-    svg = plots.render_figure(plots.shares_over_time, STARTS, SERIES, "western-concern", "month", "seeds",
-                              size=(8, 4), formats=("svg",))["svg"].decode("utf-8")
+    svg = plots.render_figure(plots.shares_over_time, STARTS, {"western-concern": SERIES}, ["western-concern"],
+                              "month", "seeds", size=(8, 4), formats=("svg",), panels=(1, 1))["svg"].decode("utf-8")
     # svg.fonttype "none": every text is a <text> element.
     return [re.sub(r"<[^>]+>", "", match) for match in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
 

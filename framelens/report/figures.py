@@ -41,9 +41,7 @@ def figure_plan(report: dict) -> list[FigureSpec]:
                                    f"{corpus}: distinctive wording of {outlet} against the other outlets"))
     time = report["time"]
     if len(time["periods"]) >= 2:
-        for i, frame in enumerate(report["frames"], 1):
-            plan.append(FigureSpec(f"time-{slug(frame, i)}", "time",
-                                   f"{corpus}: share of '{frame}' per outlet and {time['granularity']}"))
+        plan.append(FigureSpec("time", "time", f"{corpus}: share of each frame per outlet and {time['granularity']}"))
     strips = report["strips"]
     if strips["articles"]:
         shown = min(len(strips["articles"]), MAX_STRIP_ROWS)
@@ -84,7 +82,7 @@ def report_colours(report: dict) -> dict[str, str]:
 
 # Drawing time of each kind of figure (CPU seconds on a 40-outlet report), only to hand the
 # helper processes the long ones first: this process takes the short ones from the end.
-_COST = {"shares": 1.2, "keyness": 0.4, "time": 0.7, "strips": 1.0}
+_COST = {"shares": 1.2, "keyness": 0.4, "time": 1.2, "strips": 1.0}
 
 
 class FigureHelpers:
@@ -143,7 +141,13 @@ def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = N
     if helpers is None and jobs > 1 and len(names) > 1:
         helpers = own = FigureHelpers(min(jobs, len(names)) - 1)
     queue = sorted(names, key=lambda name: -_COST.get(name.split("-")[0], 1.0))
-    futures = [(name, helpers.submit(report, [name])) for name in queue] if helpers is not None else []
+    futures = []
+    if helpers is not None:
+        try:
+            for name in queue:
+                futures.append((name, helpers.submit(report, [name])))
+        except (BrokenProcessPool, OSError):  # the helpers died already: every figure is drawn here
+            futures, helpers = [], None
 
     def finish() -> dict[str, bytes]:
         try:
@@ -199,7 +203,7 @@ def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:
             # One order in every panel: by the share of the first frame, largest first.
             rows = sorted(shown, key=lambda r: (-r["shares"][frames[0]]["share"], r["outlet"]))
             images = plots.render_figure(plots.share_panels, rows, frames, colours, corpus, omitted,
-                                         size=(4.5 + 2.5 * len(frames), height + 1.0), panels=len(frames))
+                                         size=(4.5 + 2.5 * len(frames), height + 1.0), panels=(1, len(frames)))
         elif kind == "keyness":
             outlet = list(report["keyness"])[int(spec.name.rsplit("-", 1)[1]) - 1]
             past = [t for t in report["keyness"][outlet] if abs(t["z"]) >= report["keyness_threshold"]]
@@ -208,13 +212,14 @@ def draw_figures(report: dict, names: list[str]) -> dict[str, bytes]:
             images = plots.render_figure(plots.keyness_bars, terms, outlet, report["keyness_threshold"], corpus,
                                          size=(9, 2.6 + 0.28 * len(terms)))
         elif kind == "time":
-            frame = frames[int(spec.name.rsplit("-", 1)[1]) - 1]
             time = report["time"]
             starts = [date.fromisoformat(p["start"]) for p in time["periods"]]
             # The data already chose which outlets get a time series (those with the most dated articles).
-            series = dict(time["series"][frame])
-            images = plots.render_figure(plots.shares_over_time, starts, series, frame, time["granularity"], corpus,
-                                         max(0, len(outlets) - len(series)), size=(10, 4.5))
+            series = {frame: dict(time["series"][frame]) for frame in frames}
+            shown_series = len(set().union(*series.values()))
+            images = plots.render_figure(plots.shares_over_time, starts, series, frames, time["granularity"], corpus,
+                                         max(0, len(outlets) - shown_series), size=(10, 1.2 + 2.6 * len(frames)),
+                                         panels=(len(frames), 1))
         else:
             articles = [(f"{a['outlet'][:24]} · {a['article_id'][:12]}", a["frames"])
                         for a in report["strips"]["articles"][:MAX_STRIP_ROWS]]
