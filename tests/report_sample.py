@@ -128,10 +128,10 @@ def sample_report() -> dict:
                      "outlets": [SCRIPT, MATH, FORMULA, "Wire | Agency"], "articles": 14},
             "note": "Sky News was left out: 1 article.",
             "pairwise": [{"outlets": [a, b], "statistic": round(1.0 + i / 3, 3), "p_value": round(0.001 * (i + 1), 4),
-                          "p_holm": round(min(1.0, 0.006 * (i + 1)), 4), "articles": [ARTICLES[a], ARTICLES[b]]}
+                          "p_adjusted": round(min(1.0, 0.006 * (i + 1)), 4), "articles": [ARTICLES[a], ARTICLES[b]]}
                          for i, (a, b) in enumerate((a, b) for n, a in enumerate(OUTLETS[1:], 1)
                                                     for b in OUTLETS[n + 1:])]
-            + [{"outlets": ["Sky News", "Wire | Agency"], "statistic": 0.4, "p_value": 0.5, "p_holm": 1.0,
+            + [{"outlets": ["Sky News", "Wire | Agency"], "statistic": 0.4, "p_value": 0.5, "p_adjusted": 1.0,
                 "articles": [1, 5]}],
             "pairwise_total": 7,
         },

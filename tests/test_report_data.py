@@ -98,22 +98,40 @@ def test_interval_covers_the_true_share_when_labels_follow_calibrated_probabilit
 def test_permutation_test_uses_articles_and_finds_a_clear_difference():
     shares = np.array([[0.9, 0.1], [0.8, 0.2], [0.85, 0.15], [0.1, 0.9], [0.2, 0.8], [0.15, 0.85]])
     outlets = np.array([0, 0, 0, 1, 1, 1])
-    test = stats.permutation_test(shares, outlets, np.random.default_rng(0), 1999)
+    test, pairs = stats.permutation_tests(shares, outlets, ["A", "B"], np.random.default_rng(0), 1999)
     # Of the 20 ways to split six articles in two groups of three, two give the observed spread.
     assert test.articles == 6 and test.outlets == 2 and test.permutations == 1999
     assert 0.07 < test.p_value < 0.13
-    same = stats.permutation_test(np.array([[0.5, 0.5]] * 6), outlets, np.random.default_rng(0), 199)
+    # With two outlets the one pair is the whole test: same statistic, same count.
+    assert [(p["statistic"], p["p_value"], p["p_adjusted"]) for p in pairs] == [
+        (test.statistic, test.p_value, test.p_value)]
+    same, _ = stats.permutation_tests(np.array([[0.5, 0.5]] * 6), outlets, ["A", "B"], np.random.default_rng(0), 199)
     assert same.p_value == 1.0
 
 
-def test_pairwise_tests_are_holm_corrected():
+def test_pairwise_p_values_are_max_t_adjusted():
     shares = np.array([[0.9], [0.8], [0.85], [0.1], [0.2], [0.15], [0.5], [0.55], [0.45]])
     outlets = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
-    pairs = stats.pairwise_permutation_tests(shares, outlets, ["A", "B", "C"], np.random.default_rng(0), 999)
+    _, pairs = stats.permutation_tests(shares, outlets, ["A", "B", "C"], np.random.default_rng(0), 999)
     assert [p["outlets"] for p in pairs] == [["A", "B"], ["A", "C"], ["B", "C"]]
     assert [p["articles"] for p in pairs] == [[3, 3], [3, 3], [3, 3]]
-    assert [p["p_holm"] for p in pairs] == [round(x, 6) for x in stats.holm([p["p_value"] for p in pairs])]
-    assert stats.holm([0.01, 0.04, 0.03]) == [0.03, 0.06, 0.06]
+    assert [p["statistic"] for p in pairs] == [0.735, 0.18375, 0.18375]
+    # The adjusted p counts permutations whose largest pair reaches this one: never below the pair's own.
+    assert all(p["p_adjusted"] >= p["p_value"] for p in pairs)
+    assert pairs[1]["p_adjusted"] == pairs[2]["p_adjusted"]  # equal statistics, equal adjusted p
+
+
+def test_one_outlet_apart_among_forty_is_found_where_holm_could_not():
+    # 40 outlets of 5 articles; only outlet 0 frames differently. 780 pairs and 199 permutations:
+    # Holm could not go below 780/200, max-T reaches 1/200 for the 39 pairs with outlet 0.
+    outlets = np.repeat(np.arange(40), 5)
+    shares = np.where((outlets == 0)[:, None], [1.0, 0.0], [0.0, 1.0])
+    names = [f"O{i}" for i in range(40)]
+    test, pairs = stats.permutation_tests(shares, outlets, names, np.random.default_rng(0), 199)
+    assert test.p_value == 0.005 and len(pairs) == 780
+    with_first = [p for p in pairs if "O0" in p["outlets"]]
+    assert {(p["p_value"], p["p_adjusted"]) for p in with_first} == {(0.005, 0.005)} and len(with_first) == 39
+    assert {(p["p_value"], p["p_adjusted"]) for p in pairs if "O0" not in p["outlets"]} == {(1.0, 1.0)}
 
 
 def test_keyness_lists_only_terms_past_the_threshold():

@@ -104,7 +104,7 @@ def test_samples_and_pairwise_are_stated(html, markdown):
 def test_only_the_ten_strongest_pairwise_comparisons_are_shown(figures):
     report = sample_report()
     report["difference"]["pairwise"] = [
-        {"outlets": [f"A{i}", f"B{i}"], "statistic": 1.0, "p_value": 0.01 * (15 - i), "p_holm": 0.02 * (15 - i),
+        {"outlets": [f"A{i}", f"B{i}"], "statistic": 1.0, "p_value": 0.01 * (15 - i), "p_adjusted": 0.02 * (15 - i),
          "articles": [3, 4]} for i in range(15)]
     report["difference"]["pairwise_total"] = 15
     page = render_html(report, figures)
@@ -275,7 +275,7 @@ def _article_rows():
 
 
 def _pairwise_rows():
-    return [{"outlet_a": "-minus", "outlet_b": "@at", "statistic": -1.5, "p_value": 0.01, "p_holm": 0.03,
+    return [{"outlet_a": "-minus", "outlet_b": "@at", "statistic": -1.5, "p_value": 0.01, "p_adjusted": 0.03,
              "articles_a": 3, "articles_b": 4}]
 
 

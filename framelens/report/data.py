@@ -223,7 +223,7 @@ def _difference(summaries: list[ArticleSummary], articles: dict[str, int], rng: 
     chosen = [s for s in summaries if s.sentences and s.outlet in tested]
     index = np.array([enough.index(s.outlet) for s in chosen])
     shares = _article_shares(chosen)
-    test = stats.permutation_test(shares, index, rng, config.permutations)
+    test, pairs = stats.permutation_tests(shares, index, enough, rng, config.permutations)
     assert test is not None  # two or more outlets
     result["test"] = {
         "method": "permutation test: outlet labels shuffled across articles; statistic = between-outlet spread of "
@@ -234,12 +234,11 @@ def _difference(summaries: list[ArticleSummary], articles: dict[str, int], rng: 
     result["note"] = ("" if not left_out else
                       f"left out of the tests (fewer than {config.min_articles_to_resample} articles): "
                       + ", ".join(left_out))
-    pairs = stats.pairwise_permutation_tests(shares, index, enough, rng, config.permutations)
-    pairs.sort(key=lambda p: (p["p_holm"], -p["statistic"], p["outlets"]))
+    pairs.sort(key=lambda p: (p["p_adjusted"], -p["statistic"], p["outlets"]))
     result["pairwise"] = pairs[: config.pairwise_in_page]
     result["pairwise_total"] = len(pairs)
     rows = [{"outlet_a": p["outlets"][0], "outlet_b": p["outlets"][1], "statistic": p["statistic"],
-             "p_value": p["p_value"], "p_holm": p["p_holm"], "articles_a": p["articles"][0],
+             "p_value": p["p_value"], "p_adjusted": p["p_adjusted"], "articles_a": p["articles"][0],
              "articles_b": p["articles"][1]} for p in pairs]
     return result, rows
 

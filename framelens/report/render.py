@@ -93,7 +93,7 @@ def _context(report: dict) -> dict:
     exemplar_rows = [{"outlet": outlet, "frame": frame, **item}
                      for outlet, cells in report["exemplars"].items()
                      for frame in report["frames"] for item in cells.get(frame, [])]
-    pairwise = sorted(report["difference"]["pairwise"], key=lambda p: (p["p_holm"], p["p_value"]))
+    pairwise = sorted(report["difference"]["pairwise"], key=lambda p: (p["p_adjusted"], p["p_value"]))
     colours = {frame: colour if _COLOUR.fullmatch(colour) else "#999999"
                for frame, colour in report_colours(report).items()}
     return {

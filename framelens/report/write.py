@@ -50,7 +50,7 @@ def outlets_csv(report: dict) -> str:
 
 def pairwise_csv(pairwise_rows: Iterable[dict]) -> str:
     """Every pairwise outlet comparison."""
-    header = ["outlet_a", "outlet_b", "statistic", "p_value", "p_holm", "articles_a", "articles_b"]
+    header = ["outlet_a", "outlet_b", "statistic", "p_value", "p_adjusted", "articles_a", "articles_b"]
     return _csv_text(header, ([row[name] for name in header] for row in pairwise_rows))
 
 
