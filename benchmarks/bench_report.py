@@ -6,8 +6,9 @@ For each size, generates a JSONL corpus (~17 sentences per article drawn from
 the seed articles, 40 outlets, dates over 12 months; the generator of
 bench_predict.py) and measures in one run:
 
-  (p) framelens predict CORPUS --out X --jobs 2
-  (r) framelens predict CORPUS --out X --report DIR --jobs 2
+  (p) framelens predict CORPUS --out X --jobs 2        (every prediction, as JSONL)
+  (r) framelens predict CORPUS --report DIR --jobs 2   (every prediction, as the report's sentences.csv,
+                                                        plus the report)
 
 wall time, (r)/(p), and peak RSS summed over each run's process tree (read
 from /proc every 0.2 s, as bench_predict.py does); also CPU seconds of each
@@ -75,11 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"corpus: {made:,} articles, {articles * SENTENCES_PER_ARTICLE:,} sentences, {OUTLETS} outlets, "
                   f"{MONTHS} months ({corpus.stat().st_size / 1e6:.1f} MB); load average {load_average()}")
             predict = [sys.executable, str(REPO / "predict.py"), str(corpus), "--model", str(model_dir), "--quiet",
-                       "--jobs", str(args.jobs), "--out", str(Path(tmp) / "out.jsonl")]
+                       "--jobs", str(args.jobs)]
             report_dir = Path(tmp) / f"report-{articles}"
             plain_runs, report_runs = [], []
             for _ in range(args.repeat):
-                plain_runs.append(measured(predict))
+                plain_runs.append(measured([*predict, "--out", str(Path(tmp) / "out.jsonl")]))
                 print(f"  (p) predict: {plain_runs[-1][0]:.1f}s, CPU {plain_runs[-1][2]:.0f}s, "
                       f"steal {plain_runs[-1][3]:.1f}s (load average {load_average()})", file=sys.stderr)
                 report_runs.append(measured([*predict, "--report", str(report_dir)]))
