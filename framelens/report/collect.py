@@ -16,18 +16,27 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
-import json
+import operator
 import re
+import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from ..config import DEFAULT_CONFIG, Config
 from ..schema import ArticleSummary, Prediction
 from ..stats import phrase_pattern, word_count
 
 _TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
+# Joins an article's sentences for one pass over them: a _TOKEN of its own (letters, not a
+# stop word) between spaces, so no word or bigram spans two sentences.
+_SENTENCE_BREAK = "zqxsentencebreakxqz"
+# Every ASCII character that is not \w becomes a space (in UTF-8, bytes >= 0x80 are never
+# ASCII); so do the commonest non-ASCII punctuation marks, none of them \w either.
+_NOT_WORD_BYTES = bytes(
+    c if c >= 0x80 or chr(c) in string.ascii_letters + string.digits + "_" else 0x20 for c in range(256))
+_NOT_WORD_MARKS = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026"
 _KWIC_CONTEXT = 60
 # Sample items are tuples (cheap to build, pickle and merge); these name their fields.
 BROWSER_FIELDS = ("article_id", "outlet", "sentence_index", "text", "label", "confidence", "date")
@@ -56,21 +65,46 @@ def _key_hasher(text: str):
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8)
 
 
-# One encoder for every record: json.dumps with options builds a new encoder per call.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def record_digest(predictions: Sequence[Prediction]) -> str:
-    """sha256 of an article's prediction records as one canonical JSON array (a row per record)."""
-    rows = [[p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
-             sorted(p.probabilities.items()), p.date] for p in predictions]
-    return hashlib.sha256(_CANONICAL.encode(rows).encode("utf-8")).hexdigest()
+    """sha256 of an article's prediction records written as one Python literal by ``ascii()``.
+
+    A row per record: article_id, outlet, sentence_index, text, label, confidence, the
+    probabilities sorted by frame, date. ``ascii()`` escapes every non-ASCII character and
+    writes floats as their shortest round-trip repr, so the encoding is unambiguous (it
+    reads back as the same rows) and does not depend on the Python version's Unicode tables.
+    """
+    rows = [(p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
+             sorted(p.probabilities.items()), p.date) for p in predictions]
+    return hashlib.sha256(ascii(rows).encode("ascii")).hexdigest()
 
 
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
     return words + [a + " " + b for a, b in itertools.pairwise(words)]
+
+
+def terms_of_sentences(texts: Sequence[str], skip: frozenset[str]) -> list[str]:
+    """The terms (:func:`terms_of`) of every text, in one pass over the texts joined.
+
+    The same terms with the same multiplicities; only their order differs.
+    """
+    lowered = f" {_SENTENCE_BREAK} ".join(texts).lower()
+    if lowered.count(_SENTENCE_BREAK) != len(texts) - 1:  # a text holds the separator itself
+        return [term for text in texts for term in terms_of(text, skip)]
+    # Runs of \w between spaces. A run that is all letters is one _TOKEN (given two or more);
+    # an ASCII run that is not holds a digit or "_" and gives none; any other run (rare:
+    # a non-ASCII mark inside) sends the article through the regex. _TOKEN stays the rule.
+    spaced = lowered.encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("utf-8", "surrogatepass")
+    for mark in _NOT_WORD_MARKS:
+        spaced = spaced.replace(mark, " ")
+    runs = spaced.split()
+    if [run for run in runs if not run.isascii() and not run.isalpha()]:
+        words = [w for w in _TOKEN.findall(lowered) if w not in skip]
+    else:
+        words = [w for w in runs if w not in skip and len(w) > 1 and w.isalpha()]
+    return ([w for w in words if w != _SENTENCE_BREAK]
+            + [a + " " + b for a, b in itertools.pairwise(words) if a != _SENTENCE_BREAK != b])
 
 
 class _Held:
@@ -109,69 +143,109 @@ class ReportCollector:
     training_keys: frozenset[str] = frozenset()
     sentences_in_training: int = 0
 
-    def add(self, article, predictions: Sequence[Prediction]) -> None:
-        """Take in one article and its sentence predictions."""
-        # Runs for every sentence, in the workers: plain loops over local names, and
-        # nothing built for a sentence that no sample keeps.
+    def add(self, article, predictions: Sequence[Prediction],
+            browser_candidates: list[tuple[int, Prediction, str]] | None = None) -> None:
+        """Take in one article and its sentence predictions.
+
+        ``browser_candidates``: a list to gather the sentences for the browser's sample in,
+        passed to every ``add`` of a chunk and then to :meth:`prune`, which keeps the
+        sample's sentences from it once. Without it, the article's sentences go into the
+        sample at once (the same sample either way).
+        """
+        # Runs for every sentence, in the workers: work per article where it can, per
+        # sentence only what a sentence needs, and nothing built for a sentence no sample keeps.
         outlet = article.outlet
         frames = self.frames
-        counts = [0] * len(frames)
-        sums = [0.0] * len(frames)
-        variances = [0.0] * len(frames)
-        position = {frame: i for i, frame in enumerate(frames)}
         texts = [p.text for p in predictions]
+        labels = [p.label for p in predictions]
         if self.training_keys:
             from ..labels import sentence_key
 
-            self.sentences_in_training += sum(sentence_key(text) in self.training_keys for text in texts)
-        skip = stop_words()
-        terms: list[str] = []
-        for text in texts:
-            terms += terms_of(text, skip)
-        self.terms.setdefault(outlet, Counter()).update(terms)
-        exemplars, kept_per_cell = self.exemplars, self.config.exemplars_per_cell
-        browser, browser_size = self.browser, self.config.browser_sentences
+            self.sentences_in_training += sum(map(self.training_keys.__contains__, map(sentence_key, texts)))
+        terms = self.terms.get(outlet)
+        if terms is None:
+            terms = self.terms[outlet] = Counter()
+        terms.update(terms_of_sentences(texts, stop_words()))
+        # A frame's probabilities in sentence order, added up left to right as one running sum would.
+        rows = [p.probabilities for p in predictions]
+        sums, variances = [], []
+        for frame in frames:
+            column = [row.get(frame) for row in rows]
+            if None in column:
+                column = [row[frame] for row in rows if frame in row]
+            sums.append(reduce(operator.add, column, 0.0))
+            complements = map(operator.sub, itertools.repeat(1.0, len(column)), column)
+            variances.append(reduce(operator.add, map(operator.mul, column, complements), 0.0))
+        self._keep_exemplars(outlet, predictions)
+        pending = [] if browser_candidates is None else browser_candidates
         # The browser's sample key of (article_id, sentence_index), hashed from a copy of the
         # article's prefix: the same bytes as sample_key, hashed once.
         prefix = _key_hasher(article.article_id + "\x00")
         for p in predictions:
-            index = position.get(p.label)
-            if index is not None:
-                counts[index] += 1
-            for frame, probability in p.probabilities.items():
-                index = position.get(frame)
-                if index is not None:
-                    sums[index] += probability
-                    variances[index] += probability * (1.0 - probability)
-            cell = exemplars.get((outlet, p.label))
+            hasher = prefix.copy()
+            hasher.update(str(p.sentence_index).encode("utf-8"))
+            pending.append((-int.from_bytes(hasher.digest(), "big"), p, outlet))
+        if browser_candidates is None:
+            self._keep_browser(pending)
+        elif len(pending) >= 4 * max(self.config.browser_sentences, 1):
+            self._keep_browser(pending)  # bounded whatever the chunk's size
+            pending.clear()
+        if self.phrases:
+            joined = " ".join(texts)
+            for phrase in self.phrases if predictions else ():
+                self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
+                # A match in a sentence is a match in the joined text (the space is no word
+                # character), so one search rules out most articles.
+                if _compiled(phrase).search(joined):
+                    for p in predictions:
+                        self._look_for_phrase(phrase, outlet, p)
+            # Words never span the space that joins two sentences, so one count over the article is exact.
+            self.words[outlet] += word_count(joined)
+        self.sentences_seen += len(predictions)
+        self.summaries.append(ArticleSummary(
+            article_id=article.article_id, outlet=outlet, date=article.date,
+            source=getattr(article, "source_path", None), sentences=len(predictions),
+            counts=tuple(map(labels.count, frames)),
+            probability_sums=tuple(round(s, 6) for s in sums),
+            probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
+        if predictions:
+            self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
+                              lambda: (article.article_id, outlet, labels))
+
+    def _keep_exemplars(self, outlet: str, predictions: Sequence[Prediction]) -> None:
+        # Each (outlet, frame) cell keeps its ``exemplars_per_cell`` smallest items; a
+        # sentence less confident than the cell's last is ruled out by one comparison.
+        exemplars, kept_per_cell = self.exemplars, self.config.exemplars_per_cell
+        cells: dict[str, list[tuple]] = {}
+        for p in predictions:
+            cell = cells.get(p.label)
             if cell is None:
-                cell = exemplars[(outlet, p.label)] = []
+                cell = cells[p.label] = exemplars.setdefault((outlet, p.label), [])
             if len(cell) < kept_per_cell or -p.confidence <= cell[-1][0]:
                 item = (-p.confidence, p.article_id, p.sentence_index, p.text)
                 if len(cell) < kept_per_cell or item < cell[-1]:
                     cell.append(item)
                     cell.sort()
                     del cell[kept_per_cell:]
-            hasher = prefix.copy()
-            hasher.update(str(p.sentence_index).encode("utf-8"))
-            key = int.from_bytes(hasher.digest(), "big")
-            if len(browser) < browser_size or -key >= browser[0][0]:
-                self._push(browser, browser_size, (-key, repr((p.article_id, p.sentence_index))),
-                           lambda p=p: (p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date))
-            for phrase in self.phrases:
-                self._look_for_phrase(phrase, outlet, p)
-        if self.phrases:
-            # Words never span the space that joins two sentences, so one count over the article is exact.
-            self.words[outlet] += word_count(" ".join(texts))
-        self.sentences_seen += len(predictions)
-        self.summaries.append(ArticleSummary(
-            article_id=article.article_id, outlet=outlet, date=article.date,
-            source=getattr(article, "source_path", None), sentences=len(predictions), counts=tuple(counts),
-            probability_sums=tuple(round(s, 6) for s in sums),
-            probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
-        if predictions:
-            self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
-                              lambda: (article.article_id, outlet, [p.label for p in predictions]))
+
+    def _keep_browser(self, candidates: list[tuple[int, Prediction, str]]) -> None:
+        """Put the candidates (negated key, prediction, outlet) into the browser's sample, in order.
+
+        Only candidates that can be kept are pushed: none below the ``browser_sentences``-th
+        largest negated key among them, so the sample is the one pushing each would give.
+        """
+        size = self.config.browser_sentences
+        if size <= 0:
+            return
+        if len(candidates) > size:
+            floor = heapq.nlargest(size, [negated_key for negated_key, _, _ in candidates])[-1]
+            candidates = [candidate for candidate in candidates if candidate[0] >= floor]
+        browser = self.browser
+        for negated_key, p, outlet in candidates:
+            if len(browser) < size or negated_key >= browser[0][0]:
+                self._push(browser, size, (negated_key, repr((p.article_id, p.sentence_index))),
+                           lambda p=p, outlet=outlet: (p.article_id, outlet, p.sentence_index, p.text, p.label,
+                                                       p.confidence, p.date))
 
     @staticmethod
     def _keep_sample(sample: list, size: int, identity: tuple, make_item) -> None:
@@ -250,14 +324,19 @@ class ReportCollector:
         self.sentences_in_training += other.sentences_in_training
         self.prune()
 
-    def prune(self) -> None:
+    def prune(self, browser_candidates: list[tuple[int, Prediction, str]] | None = None) -> None:
         """Keep each outlet's most frequent terms only (ties: alphabetical), so memory stays bounded.
+
+        ``browser_candidates`` (gathered by :meth:`add`) go into the browser's sample here, once.
 
         An outlet's terms are cut back to ``keyness_terms_per_outlet`` once they reach twice
         that many: sorting forty outlets' terms at every chunk boundary cost a minute at
         100,000 articles. Pruning still happens only at chunk boundaries, so every engine
         gives the same counts.
         """
+        if browser_candidates:
+            self._keep_browser(browser_candidates)
+            browser_candidates.clear()  # holds predictions: nothing of them stays past the prune
         cap = self.config.keyness_terms_per_outlet
         for outlet, counts in self.terms.items():
             if len(counts) > 2 * cap:
@@ -295,7 +374,8 @@ def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[
                     config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset()) -> ReportCollector:
     """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
     collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys)
+    browser_candidates: list[tuple[int, Prediction, str]] = []
     for item in results:
-        collector.add(item.article, item.predictions)
-    collector.prune()
+        collector.add(item.article, item.predictions, browser_candidates)
+    collector.prune(browser_candidates)
     return collector
