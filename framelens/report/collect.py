@@ -13,6 +13,7 @@ chunk collectors in input order.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import itertools
@@ -84,27 +85,74 @@ def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     return words + [a + " " + b for a, b in itertools.pairwise(words)]
 
 
-def terms_of_sentences(texts: Sequence[str], skip: frozenset[str]) -> list[str]:
-    """The terms (:func:`terms_of`) of every text, in one pass over the texts joined.
-
-    The same terms with the same multiplicities; only their order differs.
-    """
+def count_terms(counts: Counter, texts: Sequence[str], skip: frozenset[str]) -> None:
+    """Add the terms (:func:`terms_of`) of every text to ``counts``, in one pass over the texts joined."""
     lowered = f" {_SENTENCE_BREAK} ".join(texts).lower()
     if lowered.count(_SENTENCE_BREAK) != len(texts) - 1:  # a text holds the separator itself
-        return [term for text in texts for term in terms_of(text, skip)]
+        for text in texts:
+            counts.update(terms_of(text, skip))
+        return
     # Runs of \w between spaces. A run that is all letters is one _TOKEN (given two or more);
-    # an ASCII run that is not holds a digit or "_" and gives none; any other run (rare:
-    # a non-ASCII mark inside) sends the article through the regex. _TOKEN stays the rule.
+    # an ASCII run that is not holds a digit or "_" and gives none; a non-ASCII run of one
+    # letter or with a non-letter (rare) sends the article through _TOKEN, which stays the rule.
     spaced = lowered.encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("utf-8", "surrogatepass")
     for mark in _NOT_WORD_MARKS:
         spaced = spaced.replace(mark, " ")
     runs = spaced.split()
-    if [run for run in runs if not run.isascii() and not run.isalpha()]:
+    non_ascii = itertools.compress(runs, map(operator.not_, map(str.isascii, runs)))
+    if [run for run in non_ascii if len(run) < 2 or not run.isalpha()]:
         words = [w for w in _TOKEN.findall(lowered) if w not in skip]
     else:
-        words = [w for w in runs if w not in skip and len(w) > 1 and w.isalpha()]
-    return ([w for w in words if w != _SENTENCE_BREAK]
-            + [a + " " + b for a, b in itertools.pairwise(words) if a != _SENTENCE_BREAK != b])
+        words = list(itertools.filterfalse(_with_ascii_letters(skip).__contains__,
+                                           itertools.compress(runs, map(str.isalpha, runs))))
+    sentences = []
+    start = 0
+    for _ in range(len(texts) - 1):
+        end = words.index(_SENTENCE_BREAK, start)
+        sentences.append(words[start:end])
+        start = end + 1
+    sentences.append(words[start:])
+    counts.update(itertools.chain.from_iterable(sentences))
+    counts.update(map(" ".join, itertools.chain.from_iterable(map(itertools.pairwise, sentences))))
+
+
+@lru_cache(maxsize=4)
+def _with_ascii_letters(skip: frozenset[str]) -> frozenset[str]:
+    # Single letters are never terms: skipping them as words spares a length test per word.
+    return skip | frozenset(string.ascii_lowercase)
+
+
+@lru_cache(maxsize=64)
+def _without_lookbehind(phrase: str) -> re.Pattern:
+    # Matches wherever the phrase's pattern does (and more): a quick first look, as the
+    # regex engine skips ahead to the first word's letters when the pattern starts with them.
+    pattern = _compiled(phrase)
+    return re.compile(pattern.pattern.removeprefix(r"(?<!\w)"), pattern.flags)
+
+
+def _matches_by_sentence(phrase: str, texts: Sequence[str]) -> list[tuple[int, int, list[re.Match]]]:
+    """Per text with a match of the phrase: its index, where it starts in the string searched, the matches."""
+    pattern = _compiled(phrase)
+    if "_" in phrase or not phrase.strip():
+        return [(sentence, 0, found) for sentence, text in enumerate(texts) if (found := list(pattern.finditer(text)))]
+    # One search over the article. Between the phrase's words the pattern takes non-word
+    # characters only, and "_" is a word character, so no match spans the "_" of the
+    # joiner; its newlines look to the pattern's (?<!\w) and (?!\w) as a text's ends do.
+    joiner = "\n_\n"
+    joined = joiner.join(texts)
+    first = _without_lookbehind(phrase).search(joined)
+    if first is None:
+        return []
+    starts = list(itertools.accumulate((len(text) + len(joiner) for text in texts[:-1]), initial=0))
+    found: list[tuple[int, int, list[re.Match]]] = []
+    # No match starts before the first look's; the lookbehind still sees what precedes it.
+    for match in pattern.finditer(joined, first.start()):
+        sentence = bisect.bisect_right(starts, match.start()) - 1
+        if found and found[-1][0] == sentence:
+            found[-1][2].append(match)
+        else:
+            found.append((sentence, starts[sentence], [match]))
+    return found
 
 
 class _Held:
@@ -165,7 +213,7 @@ class ReportCollector:
         terms = self.terms.get(outlet)
         if terms is None:
             terms = self.terms[outlet] = Counter()
-        terms.update(terms_of_sentences(texts, stop_words()))
+        count_terms(terms, texts, stop_words())
         # A frame's probabilities in sentence order, added up left to right as one running sum would.
         rows = [p.probabilities for p in predictions]
         sums, variances = [], []
@@ -193,12 +241,7 @@ class ReportCollector:
         if self.phrases:
             joined = " ".join(texts)
             for phrase in self.phrases if predictions else ():
-                self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
-                # A match in a sentence is a match in the joined text (the space is no word
-                # character), so one search rules out most articles.
-                if _compiled(phrase).search(joined):
-                    for p in predictions:
-                        self._look_for_phrase(phrase, outlet, p)
+                self._look_for_phrase(phrase, outlet, predictions, texts)
             # Words never span the space that joins two sentences, so one count over the article is exact.
             self.words[outlet] += word_count(joined)
         self.sentences_seen += len(predictions)
@@ -263,21 +306,22 @@ class ReportCollector:
         elif sample[0][:2] < rank:
             heapq.heapreplace(sample, (*rank, _Held(make_item())))
 
-    def _look_for_phrase(self, phrase: str, outlet: str, p: Prediction) -> None:
-        matches = list(_compiled(phrase).finditer(p.text))
+    def _look_for_phrase(self, phrase: str, outlet: str, predictions: Sequence[Prediction],
+                         texts: Sequence[str]) -> None:
         per_outlet = self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
-        if not matches:
-            return
-        per_outlet["count"] += len(matches)
-        per_outlet[p.label] += 1
-        lines = self.kwic.setdefault(phrase, [])
-        for number, match in enumerate(matches):
-            self.kwic_total[phrase] += 1
-            self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
-                              lambda match=match: (
-                                  outlet, p.article_id, p.sentence_index, p.label,
-                                  p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()], match.group(0),
-                                  p.text[match.end():match.end() + _KWIC_CONTEXT]))
+        for sentence, offset, matches in _matches_by_sentence(phrase, texts):
+            p = predictions[sentence]
+            per_outlet["count"] += len(matches)
+            per_outlet[p.label] += 1
+            lines = self.kwic.setdefault(phrase, [])
+            for number, match in enumerate(matches):
+                self.kwic_total[phrase] += 1
+                start, end = match.start() - offset, match.end() - offset
+                self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
+                                  lambda p=p, start=start, end=end: (
+                                      outlet, p.article_id, p.sentence_index, p.label,
+                                      p.text[max(0, start - _KWIC_CONTEXT):start], p.text[start:end],
+                                      p.text[end:end + _KWIC_CONTEXT]))
 
     def __getstate__(self) -> dict:
         # A chunk's collector travels from a worker to the parent: terms as one string and a
