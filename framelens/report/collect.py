@@ -20,6 +20,7 @@ import itertools
 import operator
 import re
 import string
+import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,16 +68,26 @@ def _key_hasher(text: str):
 
 
 def record_digest(predictions: Sequence[Prediction]) -> str:
-    """sha256 of an article's prediction records written as one Python literal by ``ascii()``.
+    """sha256 of an article's prediction records in one unambiguous encoding.
 
-    A row per record: article_id, outlet, sentence_index, text, label, confidence, the
-    probabilities sorted by frame, date. ``ascii()`` escapes every non-ASCII character and
-    writes floats as their shortest round-trip repr, so the encoding is unambiguous (it
-    reads back as the same rows) and does not depend on the Python version's Unicode tables.
+    Per record: article_id, outlet, sentence_index, text, label, date and the frames of its
+    probabilities, sorted, as one Python literal written by ``ascii()`` (it reads back as the
+    same values and escapes every non-ASCII character, so no Unicode table of the Python
+    version enters it; the frame lists appear once each, and a number per record says which);
+    then confidences and probabilities (in those frame orders) as IEEE 754 doubles.
     """
-    rows = [(p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
-             sorted(p.probabilities.items()), p.date) for p in predictions]
-    return hashlib.sha256(ascii(rows).encode("ascii")).hexdigest()
+    probabilities = [p.probabilities for p in predictions]
+    orders = [tuple(record) for record in probabilities]
+    frames_of = {order: tuple(sorted(order)) for order in set(orders)}
+    frame_lists = [frames_of[order] for order in orders]
+    distinct = list(dict.fromkeys(frame_lists))
+    number = {frames: index for index, frames in enumerate(distinct)}
+    rows = [(p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.date) for p in predictions]
+    digest = hashlib.sha256(ascii((distinct, [number[frames] for frames in frame_lists], rows)).encode("ascii"))
+    values = [p.confidence for p in predictions]
+    values += [record[frame] for record, frames in zip(probabilities, frame_lists, strict=True) for frame in frames]
+    digest.update(struct.pack(f"<{len(values)}d", *values))
+    return digest.hexdigest()
 
 
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
@@ -134,7 +145,8 @@ def _matches_by_sentence(phrase: str, texts: Sequence[str]) -> list[tuple[int, i
     """Per text with a match of the phrase: its index, where it starts in the string searched, the matches."""
     pattern = _compiled(phrase)
     if "_" in phrase or not phrase.strip():
-        return [(sentence, 0, found) for sentence, text in enumerate(texts) if (found := list(pattern.finditer(text)))]
+        return [(sentence, 0, matches) for sentence, text in enumerate(texts)
+                if (matches := list(pattern.finditer(text)))]
     # One search over the article. Between the phrase's words the pattern takes non-word
     # characters only, and "_" is a word character, so no match spans the "_" of the
     # joiner; its newlines look to the pattern's (?<!\w) and (?!\w) as a text's ends do.
@@ -180,10 +192,10 @@ class ReportCollector:
     # (outlet, frame) → [(-confidence, article_id, sentence_index, text)], best first
     exemplars: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
     # Samples: heaps of (-key, identity, item) keeping the smallest keys.
-    browser: list[tuple[int, str, dict]] = field(default_factory=list)
-    strips: list[tuple[int, str, dict]] = field(default_factory=list)
+    browser: list[tuple[int, str, _Held]] = field(default_factory=list)
+    strips: list[tuple[int, str, _Held]] = field(default_factory=list)
     phrase_counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # phrase → outlet → {"count", frame...}
-    kwic: dict[str, list[tuple[int, str, dict]]] = field(default_factory=dict)
+    kwic: dict[str, list[tuple[int, str, _Held]]] = field(default_factory=dict)
     kwic_total: Counter = field(default_factory=Counter)
     sentences_seen: int = 0
     # Keys (labels.sentence_key) of the model's training sentences, and how many input
@@ -284,6 +296,16 @@ class ReportCollector:
             floor = heapq.nlargest(size, [negated_key for negated_key, _, _ in candidates])[-1]
             candidates = [candidate for candidate in candidates if candidate[0] >= floor]
         browser = self.browser
+        if not browser and len(candidates) <= size:
+            # A chunk's own sample (the usual case): every candidate is kept, and with distinct
+            # ranks one heapify gives the heap the pushes would.
+            entries = [(negated_key, repr((p.article_id, p.sentence_index)),
+                        _Held((p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)))
+                       for negated_key, p, outlet in candidates]
+            if len({entry[:2] for entry in entries}) == len(entries):
+                browser[:] = entries
+                heapq.heapify(browser)
+                return
         for negated_key, p, outlet in candidates:
             if len(browser) < size or negated_key >= browser[0][0]:
                 self._push(browser, size, (negated_key, repr((p.article_id, p.sentence_index))),
