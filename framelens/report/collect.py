@@ -180,6 +180,20 @@ class _Held:
 
 
 @dataclass
+class BrowserCandidates:
+    """Sentences gathered for the browser's sample over a chunk: flat lists, no object per sentence."""
+
+    negated_keys: list[int] = field(default_factory=list)
+    predictions: list[Prediction] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.negated_keys.clear()
+        self.predictions.clear()
+        self.outlets.clear()
+
+
+@dataclass
 class ReportCollector:
     """Per-article summaries plus bounded samples and counts; merge chunk collectors in input order."""
 
@@ -204,13 +218,13 @@ class ReportCollector:
     sentences_in_training: int = 0
 
     def add(self, article, predictions: Sequence[Prediction],
-            browser_candidates: list[tuple[int, Prediction, str]] | None = None) -> None:
+            browser_candidates: BrowserCandidates | None = None) -> None:
         """Take in one article and its sentence predictions.
 
-        ``browser_candidates``: a list to gather the sentences for the browser's sample in,
-        passed to every ``add`` of a chunk and then to :meth:`prune`, which keeps the
-        sample's sentences from it once. Without it, the article's sentences go into the
-        sample at once (the same sample either way).
+        ``browser_candidates`` gathers the sentences for the browser's sample: pass the same
+        one to every ``add`` of a chunk and then to :meth:`prune`, which picks the sample's
+        sentences from it once. Without it, the article's sentences go into the sample at
+        once (the same sample either way).
         """
         # Runs for every sentence, in the workers: work per article where it can, per
         # sentence only what a sentence needs, and nothing built for a sentence no sample keeps.
@@ -219,9 +233,9 @@ class ReportCollector:
         texts = [p.text for p in predictions]
         labels = [p.label for p in predictions]
         if self.training_keys:
-            from ..labels import sentence_key
+            from ..labels import sentence_keys
 
-            self.sentences_in_training += sum(map(self.training_keys.__contains__, map(sentence_key, texts)))
+            self.sentences_in_training += sum(map(self.training_keys.__contains__, sentence_keys(texts)))
         terms = self.terms.get(outlet)
         if terms is None:
             terms = self.terms[outlet] = Counter()
@@ -237,19 +251,19 @@ class ReportCollector:
             complements = map(operator.sub, itertools.repeat(1.0, len(column)), column)
             variances.append(reduce(operator.add, map(operator.mul, column, complements), 0.0))
         self._keep_exemplars(outlet, predictions)
-        pending = [] if browser_candidates is None else browser_candidates
+        pending = BrowserCandidates() if browser_candidates is None else browser_candidates
         # The browser's sample key of (article_id, sentence_index), hashed from a copy of the
         # article's prefix: the same bytes as sample_key, hashed once.
         prefix = _key_hasher(article.article_id + "\x00")
+        negated_keys = pending.negated_keys
         for p in predictions:
             hasher = prefix.copy()
             hasher.update(str(p.sentence_index).encode("utf-8"))
-            pending.append((-int.from_bytes(hasher.digest(), "big"), p, outlet))
-        if browser_candidates is None:
-            self._keep_browser(pending)
-        elif len(pending) >= 4 * max(self.config.browser_sentences, 1):
+            negated_keys.append(-int.from_bytes(hasher.digest(), "big"))
+        pending.predictions.extend(predictions)
+        pending.outlets.extend(itertools.repeat(outlet, len(predictions)))
+        if browser_candidates is None or len(negated_keys) >= 4 * max(self.config.browser_sentences, 1):
             self._keep_browser(pending)  # bounded whatever the chunk's size
-            pending.clear()
         if self.phrases:
             joined = " ".join(texts)
             for phrase in self.phrases if predictions else ():
@@ -283,30 +297,32 @@ class ReportCollector:
                     cell.sort()
                     del cell[kept_per_cell:]
 
-    def _keep_browser(self, candidates: list[tuple[int, Prediction, str]]) -> None:
-        """Put the candidates (negated key, prediction, outlet) into the browser's sample, in order.
+    def _keep_browser(self, candidates: BrowserCandidates) -> None:
+        """Put the candidates into the browser's sample, in order, and empty them.
 
         Only candidates that can be kept are pushed: none below the ``browser_sentences``-th
         largest negated key among them, so the sample is the one pushing each would give.
         """
         size = self.config.browser_sentences
-        if size <= 0:
-            return
-        if len(candidates) > size:
-            floor = heapq.nlargest(size, [negated_key for negated_key, _, _ in candidates])[-1]
-            candidates = [candidate for candidate in candidates if candidate[0] >= floor]
+        negated_keys, predictions, outlets = candidates.negated_keys, candidates.predictions, candidates.outlets
+        chosen: Iterable[int] = range(len(negated_keys) if size > 0 else 0)
+        if len(negated_keys) > size > 0:
+            floor = heapq.nlargest(size, negated_keys)[-1]
+            chosen = list(itertools.compress(chosen, map(floor.__le__, negated_keys)))
+        entries = [(negated_keys[i], predictions[i], outlets[i]) for i in chosen]
+        candidates.clear()  # holds predictions: nothing of them stays past this
         browser = self.browser
-        if not browser and len(candidates) <= size:
+        if not browser and len(entries) <= size:
             # A chunk's own sample (the usual case): every candidate is kept, and with distinct
             # ranks one heapify gives the heap the pushes would.
-            entries = [(negated_key, repr((p.article_id, p.sentence_index)),
-                        _Held((p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)))
-                       for negated_key, p, outlet in candidates]
-            if len({entry[:2] for entry in entries}) == len(entries):
-                browser[:] = entries
+            heap = [(negated_key, repr((p.article_id, p.sentence_index)),
+                     _Held((p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)))
+                    for negated_key, p, outlet in entries]
+            if len({entry[:2] for entry in heap}) == len(heap):
+                browser[:] = heap
                 heapq.heapify(browser)
                 return
-        for negated_key, p, outlet in candidates:
+        for negated_key, p, outlet in entries:
             if len(browser) < size or negated_key >= browser[0][0]:
                 self._push(browser, size, (negated_key, repr((p.article_id, p.sentence_index))),
                            lambda p=p, outlet=outlet: (p.article_id, outlet, p.sentence_index, p.text, p.label,
@@ -390,7 +406,7 @@ class ReportCollector:
         self.sentences_in_training += other.sentences_in_training
         self.prune()
 
-    def prune(self, browser_candidates: list[tuple[int, Prediction, str]] | None = None) -> None:
+    def prune(self, browser_candidates: BrowserCandidates | None = None) -> None:
         """Keep each outlet's most frequent terms only (ties: alphabetical), so memory stays bounded.
 
         ``browser_candidates`` (gathered by :meth:`add`) go into the browser's sample here, once.
@@ -400,9 +416,8 @@ class ReportCollector:
         100,000 articles. Pruning still happens only at chunk boundaries, so every engine
         gives the same counts.
         """
-        if browser_candidates:
+        if browser_candidates is not None:
             self._keep_browser(browser_candidates)
-            browser_candidates.clear()  # holds predictions: nothing of them stays past the prune
         cap = self.config.keyness_terms_per_outlet
         for outlet, counts in self.terms.items():
             if len(counts) > 2 * cap:
@@ -453,7 +468,7 @@ def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[
                     config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset()) -> ReportCollector:
     """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
     collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys)
-    browser_candidates: list[tuple[int, Prediction, str]] = []
+    browser_candidates = BrowserCandidates()
     for item in results:
         collector.add(item.article, item.predictions, browser_candidates)
     collector.prune(browser_candidates)
