@@ -22,7 +22,7 @@ import re
 import string
 import struct
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 
@@ -135,30 +135,47 @@ def _with_ascii_letters(skip: frozenset[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _without_lookbehind(phrase: str) -> re.Pattern:
-    # Matches wherever the phrase's pattern does (and more): a quick first look, as the
-    # regex engine skips ahead to the first word's letters when the pattern starts with them.
+    # Matches wherever the phrase's pattern does (and more): the regex engine skips ahead
+    # to a first letter of the phrase when the pattern starts with it, not with (?<!\w).
     pattern = _compiled(phrase)
     return re.compile(pattern.pattern.removeprefix(r"(?<!\w)"), pattern.flags)
 
 
-def _matches_by_sentence(phrase: str, texts: Sequence[str]) -> list[tuple[int, int, list[re.Match]]]:
-    """Per text with a match of the phrase: its index, where it starts in the string searched, the matches."""
-    pattern = _compiled(phrase)
+def _finditer(phrase: str, string: str) -> Iterator[re.Match]:
+    """``_compiled(phrase).finditer(string)``, trying the full pattern only where the quick one matches."""
+    pattern, quick = _compiled(phrase), _without_lookbehind(phrase)
+    position = 0
+    # The leftmost match is where the quick pattern's leftmost match is, or further on;
+    # pattern.match at a position still looks behind it.
+    while (candidate := quick.search(string, position)) is not None:
+        match = pattern.match(string, candidate.start())
+        if match is None:
+            position = candidate.start() + 1
+        else:
+            yield match
+            position = match.end() if match.end() > match.start() else match.end() + 1
+
+
+# Joins an article's sentences for one search per phrase (see _matches_by_sentence).
+_PHRASE_JOINER = "\n_\n"
+
+
+def _matches_by_sentence(phrase: str, texts: Sequence[str], joined: str) -> list[tuple[int, int, list[re.Match]]]:
+    """Per text with a match of the phrase: its index, where it starts in the string searched, the matches.
+
+    ``joined`` is ``_PHRASE_JOINER.join(texts)``.
+    """
     if "_" in phrase or not phrase.strip():
         return [(sentence, 0, matches) for sentence, text in enumerate(texts)
-                if (matches := list(pattern.finditer(text)))]
+                if (matches := list(_compiled(phrase).finditer(text)))]
     # One search over the article. Between the phrase's words the pattern takes non-word
-    # characters only, and "_" is a word character, so no match spans the "_" of the
-    # joiner; its newlines look to the pattern's (?<!\w) and (?!\w) as a text's ends do.
-    joiner = "\n_\n"
-    joined = joiner.join(texts)
-    first = _without_lookbehind(phrase).search(joined)
-    if first is None:
-        return []
-    starts = list(itertools.accumulate((len(text) + len(joiner) for text in texts[:-1]), initial=0))
+    # characters only, and "_" is a word character, so no match spans the joiner's "_";
+    # its newlines look to the pattern's (?<!\w) and (?!\w) as a text's ends do.
+    starts: list[int] = []
     found: list[tuple[int, int, list[re.Match]]] = []
-    # No match starts before the first look's; the lookbehind still sees what precedes it.
-    for match in pattern.finditer(joined, first.start()):
+    for match in _finditer(phrase, joined):
+        if not starts:
+            starts = list(itertools.accumulate((len(text) + len(_PHRASE_JOINER) for text in texts[:-1]), initial=0))
         sentence = bisect.bisect_right(starts, match.start()) - 1
         if found and found[-1][0] == sentence:
             found[-1][2].append(match)
@@ -266,8 +283,9 @@ class ReportCollector:
             self._keep_browser(pending)  # bounded whatever the chunk's size
         if self.phrases:
             joined = " ".join(texts)
+            joined_for_phrases = _PHRASE_JOINER.join(texts)
             for phrase in self.phrases if predictions else ():
-                self._look_for_phrase(phrase, outlet, predictions, texts)
+                self._look_for_phrase(phrase, outlet, predictions, texts, joined_for_phrases)
             # Words never span the space that joins two sentences, so one count over the article is exact.
             self.words[outlet] += word_count(joined)
         self.sentences_seen += len(predictions)
@@ -345,9 +363,9 @@ class ReportCollector:
             heapq.heapreplace(sample, (*rank, _Held(make_item())))
 
     def _look_for_phrase(self, phrase: str, outlet: str, predictions: Sequence[Prediction],
-                         texts: Sequence[str]) -> None:
+                         texts: Sequence[str], joined: str) -> None:
         per_outlet = self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
-        for sentence, offset, matches in _matches_by_sentence(phrase, texts):
+        for sentence, offset, matches in _matches_by_sentence(phrase, texts, joined):
             p = predictions[sentence]
             per_outlet["count"] += len(matches)
             per_outlet[p.label] += 1
