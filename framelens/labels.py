@@ -18,7 +18,6 @@ import csv
 import difflib
 import hashlib
 import os
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,8 +39,7 @@ REQUIRED = ("sentence", "label")
 # Predictions and sentences.csv call the sentence column "text"; either name is read.
 TEXT_ALIASES = ("sentence", "text")
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
-_SPACE = re.compile(r"\s+")
+_QUOTES = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"}
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,29 @@ class LabelProblem:
 
 def sentence_key(text: str) -> str:
     """NFKC, case-folded, quotes unified and whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _SPACE.sub(" ", text).strip()
+    # str.split() and strip() use the same Unicode whitespace as the regex \s+ (tested).
+    return " ".join(_normalised(text).split())
+
+
+def sentence_keys(texts: Sequence[str]) -> list[str]:
+    """:func:`sentence_key` of each text, the texts normalised together (for an article's sentences)."""
+    # NUL is a character no normalisation step changes, joins with its neighbours or
+    # produces; it splits the normalised texts apart again unless a text holds one itself.
+    normalised = _normalised("\x00".join(texts))
+    if not texts or normalised.count("\x00") != len(texts) - 1:
+        return [sentence_key(text) for text in texts]
+    return [" ".join(text.split()) for text in normalised.split("\x00")]
+
+
+def _normalised(text: str) -> str:
+    # Runs for every predicted sentence when a report counts training sentences. ASCII text
+    # is the common case: NFKC and the quote table leave it alone and casefold is lower.
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text)
+    for quote, plain in _QUOTES.items():  # six str.replace calls cost less than a translate table
+        text = text.replace(quote, plain)
+    return text.casefold()
 
 
 def find_label_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -13,21 +13,32 @@ chunk collectors in input order.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import itertools
-import json
+import operator
 import re
+import string
+import struct
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from ..config import DEFAULT_CONFIG, Config
 from ..schema import ArticleSummary, Prediction
 from ..stats import phrase_pattern, word_count
 
 _TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
+# Joins an article's sentences for one pass over them: a _TOKEN of its own (letters, not a
+# stop word) between spaces, so no word or bigram spans two sentences.
+_SENTENCE_BREAK = "zqxsentencebreakxqz"
+# Every ASCII character that is not \w becomes a space (in UTF-8, bytes >= 0x80 are never
+# ASCII); so do the commonest non-ASCII punctuation marks, none of them \w either.
+_NOT_WORD_BYTES = bytes(
+    c if c >= 0x80 or chr(c) in string.ascii_letters + string.digits + "_" else 0x20 for c in range(256))
+_NOT_WORD_MARKS = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026"
 _KWIC_CONTEXT = 60
 # Sample items are tuples (cheap to build, pickle and merge); these name their fields.
 BROWSER_FIELDS = ("article_id", "outlet", "sentence_index", "text", "label", "confidence", "date")
@@ -56,21 +67,121 @@ def _key_hasher(text: str):
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8)
 
 
-# One encoder for every record: json.dumps with options builds a new encoder per call.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def record_digest(predictions: Sequence[Prediction]) -> str:
-    """sha256 of an article's prediction records as one canonical JSON array (a row per record)."""
-    rows = [[p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.confidence,
-             sorted(p.probabilities.items()), p.date] for p in predictions]
-    return hashlib.sha256(_CANONICAL.encode(rows).encode("utf-8")).hexdigest()
+    """sha256 of an article's prediction records in one unambiguous encoding.
+
+    Per record: article_id, outlet, sentence_index, text, label, date and the frames of its
+    probabilities, sorted, as one Python literal written by ``ascii()`` (it reads back as the
+    same values and escapes every non-ASCII character, so no Unicode table of the Python
+    version enters it; the frame lists appear once each, and a number per record says which);
+    then confidences and probabilities (in those frame orders) as IEEE 754 doubles.
+    """
+    probabilities = [p.probabilities for p in predictions]
+    orders = [tuple(record) for record in probabilities]
+    frames_of = {order: tuple(sorted(order)) for order in set(orders)}
+    frame_lists = [frames_of[order] for order in orders]
+    distinct = list(dict.fromkeys(frame_lists))
+    number = {frames: index for index, frames in enumerate(distinct)}
+    rows = [(p.article_id, p.outlet, p.sentence_index, p.text, p.label, p.date) for p in predictions]
+    digest = hashlib.sha256(ascii((distinct, [number[frames] for frames in frame_lists], rows)).encode("ascii"))
+    values = [p.confidence for p in predictions]
+    values += [record[frame] for record, frames in zip(probabilities, frame_lists, strict=True) for frame in frames]
+    digest.update(struct.pack(f"<{len(values)}d", *values))
+    return digest.hexdigest()
 
 
 def terms_of(text: str, skip: frozenset[str]) -> list[str]:
     """Words (none in ``skip``, no digits) and the bigrams of consecutive kept words, lower case."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in skip]
     return words + [a + " " + b for a, b in itertools.pairwise(words)]
+
+
+def count_terms(counts: Counter, texts: Sequence[str], skip: frozenset[str]) -> None:
+    """Add the terms (:func:`terms_of`) of every text to ``counts``, in one pass over the texts joined."""
+    lowered = f" {_SENTENCE_BREAK} ".join(texts).lower()
+    if lowered.count(_SENTENCE_BREAK) != len(texts) - 1:  # a text holds the separator itself
+        for text in texts:
+            counts.update(terms_of(text, skip))
+        return
+    # Runs of \w between spaces. A run that is all letters is one _TOKEN (given two or more);
+    # an ASCII run that is not holds a digit or "_" and gives none; a non-ASCII run of one
+    # letter or with a non-letter (rare) sends the article through _TOKEN, which stays the rule.
+    spaced = lowered.encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("utf-8", "surrogatepass")
+    for mark in _NOT_WORD_MARKS:
+        spaced = spaced.replace(mark, " ")
+    runs = spaced.split()
+    non_ascii = itertools.compress(runs, map(operator.not_, map(str.isascii, runs)))
+    if [run for run in non_ascii if len(run) < 2 or not run.isalpha()]:
+        words = [w for w in _TOKEN.findall(lowered) if w not in skip]
+    else:
+        words = list(itertools.filterfalse(_with_ascii_letters(skip).__contains__,
+                                           itertools.compress(runs, map(str.isalpha, runs))))
+    sentences = []
+    start = 0
+    for _ in range(len(texts) - 1):
+        end = words.index(_SENTENCE_BREAK, start)
+        sentences.append(words[start:end])
+        start = end + 1
+    sentences.append(words[start:])
+    counts.update(itertools.chain.from_iterable(sentences))
+    counts.update(map(" ".join, itertools.chain.from_iterable(map(itertools.pairwise, sentences))))
+
+
+@lru_cache(maxsize=4)
+def _with_ascii_letters(skip: frozenset[str]) -> frozenset[str]:
+    # Single letters are never terms: skipping them as words spares a length test per word.
+    return skip | frozenset(string.ascii_lowercase)
+
+
+@lru_cache(maxsize=64)
+def _without_lookbehind(phrase: str) -> re.Pattern:
+    # Matches wherever the phrase's pattern does (and more): the regex engine skips ahead
+    # to a first letter of the phrase when the pattern starts with it, not with (?<!\w).
+    pattern = _compiled(phrase)
+    return re.compile(pattern.pattern.removeprefix(r"(?<!\w)"), pattern.flags)
+
+
+def _finditer(phrase: str, string: str) -> Iterator[re.Match]:
+    """``_compiled(phrase).finditer(string)``, trying the full pattern only where the quick one matches."""
+    pattern, quick = _compiled(phrase), _without_lookbehind(phrase)
+    position = 0
+    # The leftmost match is where the quick pattern's leftmost match is, or further on;
+    # pattern.match at a position still looks behind it.
+    while (candidate := quick.search(string, position)) is not None:
+        match = pattern.match(string, candidate.start())
+        if match is None:
+            position = candidate.start() + 1
+        else:
+            yield match
+            position = match.end() if match.end() > match.start() else match.end() + 1
+
+
+# Joins an article's sentences for one search per phrase (see _matches_by_sentence).
+_PHRASE_JOINER = "\n_\n"
+
+
+def _matches_by_sentence(phrase: str, texts: Sequence[str], joined: str) -> list[tuple[int, int, list[re.Match]]]:
+    """Per text with a match of the phrase: its index, where it starts in the string searched, the matches.
+
+    ``joined`` is ``_PHRASE_JOINER.join(texts)``.
+    """
+    if "_" in phrase or not phrase.strip():
+        return [(sentence, 0, matches) for sentence, text in enumerate(texts)
+                if (matches := list(_compiled(phrase).finditer(text)))]
+    # One search over the article. Between the phrase's words the pattern takes non-word
+    # characters only, and "_" is a word character, so no match spans the joiner's "_";
+    # its newlines look to the pattern's (?<!\w) and (?!\w) as a text's ends do.
+    starts: list[int] = []
+    found: list[tuple[int, int, list[re.Match]]] = []
+    for match in _finditer(phrase, joined):
+        if not starts:
+            starts = list(itertools.accumulate((len(text) + len(_PHRASE_JOINER) for text in texts[:-1]), initial=0))
+        sentence = bisect.bisect_right(starts, match.start()) - 1
+        if found and found[-1][0] == sentence:
+            found[-1][2].append(match)
+        else:
+            found.append((sentence, starts[sentence], [match]))
+    return found
 
 
 class _Held:
@@ -86,6 +197,20 @@ class _Held:
 
 
 @dataclass
+class BrowserCandidates:
+    """Sentences gathered for the browser's sample over a chunk: flat lists, no object per sentence."""
+
+    negated_keys: list[int] = field(default_factory=list)
+    predictions: list[Prediction] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.negated_keys.clear()
+        self.predictions.clear()
+        self.outlets.clear()
+
+
+@dataclass
 class ReportCollector:
     """Per-article summaries plus bounded samples and counts; merge chunk collectors in input order."""
 
@@ -98,10 +223,10 @@ class ReportCollector:
     # (outlet, frame) → [(-confidence, article_id, sentence_index, text)], best first
     exemplars: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
     # Samples: heaps of (-key, identity, item) keeping the smallest keys.
-    browser: list[tuple[int, str, dict]] = field(default_factory=list)
-    strips: list[tuple[int, str, dict]] = field(default_factory=list)
+    browser: list[tuple[int, str, _Held]] = field(default_factory=list)
+    strips: list[tuple[int, str, _Held]] = field(default_factory=list)
     phrase_counts: dict[str, dict[str, Counter]] = field(default_factory=dict)  # phrase → outlet → {"count", frame...}
-    kwic: dict[str, list[tuple[int, str, dict]]] = field(default_factory=dict)
+    kwic: dict[str, list[tuple[int, str, _Held]]] = field(default_factory=dict)
     kwic_total: Counter = field(default_factory=Counter)
     sentences_seen: int = 0
     # Keys (labels.sentence_key) of the model's training sentences, and how many input
@@ -109,69 +234,117 @@ class ReportCollector:
     training_keys: frozenset[str] = frozenset()
     sentences_in_training: int = 0
 
-    def add(self, article, predictions: Sequence[Prediction]) -> None:
-        """Take in one article and its sentence predictions."""
-        # Runs for every sentence, in the workers: plain loops over local names, and
-        # nothing built for a sentence that no sample keeps.
+    def add(self, article, predictions: Sequence[Prediction],
+            browser_candidates: BrowserCandidates | None = None) -> None:
+        """Take in one article and its sentence predictions.
+
+        ``browser_candidates`` gathers the sentences for the browser's sample: pass the same
+        one to every ``add`` of a chunk and then to :meth:`prune`, which picks the sample's
+        sentences from it once. Without it, the article's sentences go into the sample at
+        once (the same sample either way).
+        """
+        # Runs for every sentence, in the workers: work per article where it can, per
+        # sentence only what a sentence needs, and nothing built for a sentence no sample keeps.
         outlet = article.outlet
         frames = self.frames
-        counts = [0] * len(frames)
-        sums = [0.0] * len(frames)
-        variances = [0.0] * len(frames)
-        position = {frame: i for i, frame in enumerate(frames)}
         texts = [p.text for p in predictions]
+        labels = [p.label for p in predictions]
         if self.training_keys:
-            from ..labels import sentence_key
+            from ..labels import sentence_keys
 
-            self.sentences_in_training += sum(sentence_key(text) in self.training_keys for text in texts)
-        skip = stop_words()
-        terms: list[str] = []
-        for text in texts:
-            terms += terms_of(text, skip)
-        self.terms.setdefault(outlet, Counter()).update(terms)
-        exemplars, kept_per_cell = self.exemplars, self.config.exemplars_per_cell
-        browser, browser_size = self.browser, self.config.browser_sentences
+            self.sentences_in_training += sum(map(self.training_keys.__contains__, sentence_keys(texts)))
+        terms = self.terms.get(outlet)
+        if terms is None:
+            terms = self.terms[outlet] = Counter()
+        count_terms(terms, texts, stop_words())
+        # A frame's probabilities in sentence order, added up left to right as one running sum would.
+        rows = [p.probabilities for p in predictions]
+        sums, variances = [], []
+        for frame in frames:
+            column = [row.get(frame) for row in rows]
+            if None in column:
+                column = [row[frame] for row in rows if frame in row]
+            sums.append(reduce(operator.add, column, 0.0))
+            complements = map(operator.sub, itertools.repeat(1.0, len(column)), column)
+            variances.append(reduce(operator.add, map(operator.mul, column, complements), 0.0))
+        self._keep_exemplars(outlet, predictions)
+        pending = BrowserCandidates() if browser_candidates is None else browser_candidates
         # The browser's sample key of (article_id, sentence_index), hashed from a copy of the
         # article's prefix: the same bytes as sample_key, hashed once.
         prefix = _key_hasher(article.article_id + "\x00")
+        negated_keys = pending.negated_keys
         for p in predictions:
-            index = position.get(p.label)
-            if index is not None:
-                counts[index] += 1
-            for frame, probability in p.probabilities.items():
-                index = position.get(frame)
-                if index is not None:
-                    sums[index] += probability
-                    variances[index] += probability * (1.0 - probability)
-            cell = exemplars.get((outlet, p.label))
+            hasher = prefix.copy()
+            hasher.update(str(p.sentence_index).encode("utf-8"))
+            negated_keys.append(-int.from_bytes(hasher.digest(), "big"))
+        pending.predictions.extend(predictions)
+        pending.outlets.extend(itertools.repeat(outlet, len(predictions)))
+        if browser_candidates is None or len(negated_keys) >= 4 * max(self.config.browser_sentences, 1):
+            self._keep_browser(pending)  # bounded whatever the chunk's size
+        if self.phrases:
+            joined = " ".join(texts)
+            joined_for_phrases = _PHRASE_JOINER.join(texts)
+            for phrase in self.phrases if predictions else ():
+                self._look_for_phrase(phrase, outlet, predictions, texts, joined_for_phrases)
+            # Words never span the space that joins two sentences, so one count over the article is exact.
+            self.words[outlet] += word_count(joined)
+        self.sentences_seen += len(predictions)
+        self.summaries.append(ArticleSummary(
+            article_id=article.article_id, outlet=outlet, date=article.date,
+            source=getattr(article, "source_path", None), sentences=len(predictions),
+            counts=tuple(map(labels.count, frames)),
+            probability_sums=tuple(round(s, 6) for s in sums),
+            probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
+        if predictions:
+            self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
+                              lambda: (article.article_id, outlet, labels))
+
+    def _keep_exemplars(self, outlet: str, predictions: Sequence[Prediction]) -> None:
+        # Each (outlet, frame) cell keeps its ``exemplars_per_cell`` smallest items; a
+        # sentence less confident than the cell's last is ruled out by one comparison.
+        exemplars, kept_per_cell = self.exemplars, self.config.exemplars_per_cell
+        cells: dict[str, list[tuple]] = {}
+        for p in predictions:
+            cell = cells.get(p.label)
             if cell is None:
-                cell = exemplars[(outlet, p.label)] = []
+                cell = cells[p.label] = exemplars.setdefault((outlet, p.label), [])
             if len(cell) < kept_per_cell or -p.confidence <= cell[-1][0]:
                 item = (-p.confidence, p.article_id, p.sentence_index, p.text)
                 if len(cell) < kept_per_cell or item < cell[-1]:
                     cell.append(item)
                     cell.sort()
                     del cell[kept_per_cell:]
-            hasher = prefix.copy()
-            hasher.update(str(p.sentence_index).encode("utf-8"))
-            key = int.from_bytes(hasher.digest(), "big")
-            if len(browser) < browser_size or -key >= browser[0][0]:
-                self._push(browser, browser_size, (-key, repr((p.article_id, p.sentence_index))),
-                           lambda p=p: (p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date))
-            for phrase in self.phrases:
-                self._look_for_phrase(phrase, outlet, p)
-        if self.phrases:
-            # Words never span the space that joins two sentences, so one count over the article is exact.
-            self.words[outlet] += word_count(" ".join(texts))
-        self.sentences_seen += len(predictions)
-        self.summaries.append(ArticleSummary(
-            article_id=article.article_id, outlet=outlet, date=article.date,
-            source=getattr(article, "source_path", None), sentences=len(predictions), counts=tuple(counts),
-            probability_sums=tuple(round(s, 6) for s in sums),
-            probability_variances=tuple(round(v, 6) for v in variances), digest=record_digest(predictions)))
-        if predictions:
-            self._keep_sample(self.strips, self.config.strip_articles, (article.article_id,),
-                              lambda: (article.article_id, outlet, [p.label for p in predictions]))
+
+    def _keep_browser(self, candidates: BrowserCandidates) -> None:
+        """Put the candidates into the browser's sample, in order, and empty them.
+
+        Only candidates that can be kept are pushed: none below the ``browser_sentences``-th
+        largest negated key among them, so the sample is the one pushing each would give.
+        """
+        size = self.config.browser_sentences
+        negated_keys, predictions, outlets = candidates.negated_keys, candidates.predictions, candidates.outlets
+        chosen: Iterable[int] = range(len(negated_keys) if size > 0 else 0)
+        if len(negated_keys) > size > 0:
+            floor = heapq.nlargest(size, negated_keys)[-1]
+            chosen = list(itertools.compress(chosen, map(floor.__le__, negated_keys)))
+        entries = [(negated_keys[i], predictions[i], outlets[i]) for i in chosen]
+        candidates.clear()  # holds predictions: nothing of them stays past this
+        browser = self.browser
+        if not browser and len(entries) <= size:
+            # A chunk's own sample (the usual case): every candidate is kept, and with distinct
+            # ranks one heapify gives the heap the pushes would.
+            heap = [(negated_key, repr((p.article_id, p.sentence_index)),
+                     _Held((p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)))
+                    for negated_key, p, outlet in entries]
+            if len({entry[:2] for entry in heap}) == len(heap):
+                browser[:] = heap
+                heapq.heapify(browser)
+                return
+        for negated_key, p, outlet in entries:
+            if len(browser) < size or negated_key >= browser[0][0]:
+                self._push(browser, size, (negated_key, repr((p.article_id, p.sentence_index))),
+                           lambda p=p, outlet=outlet: (p.article_id, outlet, p.sentence_index, p.text, p.label,
+                                                       p.confidence, p.date))
 
     @staticmethod
     def _keep_sample(sample: list, size: int, identity: tuple, make_item) -> None:
@@ -189,21 +362,22 @@ class ReportCollector:
         elif sample[0][:2] < rank:
             heapq.heapreplace(sample, (*rank, _Held(make_item())))
 
-    def _look_for_phrase(self, phrase: str, outlet: str, p: Prediction) -> None:
-        matches = list(_compiled(phrase).finditer(p.text))
+    def _look_for_phrase(self, phrase: str, outlet: str, predictions: Sequence[Prediction],
+                         texts: Sequence[str], joined: str) -> None:
         per_outlet = self.phrase_counts.setdefault(phrase, {}).setdefault(outlet, Counter())
-        if not matches:
-            return
-        per_outlet["count"] += len(matches)
-        per_outlet[p.label] += 1
-        lines = self.kwic.setdefault(phrase, [])
-        for number, match in enumerate(matches):
-            self.kwic_total[phrase] += 1
-            self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
-                              lambda match=match: (
-                                  outlet, p.article_id, p.sentence_index, p.label,
-                                  p.text[max(0, match.start() - _KWIC_CONTEXT):match.start()], match.group(0),
-                                  p.text[match.end():match.end() + _KWIC_CONTEXT]))
+        for sentence, offset, matches in _matches_by_sentence(phrase, texts, joined):
+            p = predictions[sentence]
+            per_outlet["count"] += len(matches)
+            per_outlet[p.label] += 1
+            lines = self.kwic.setdefault(phrase, [])
+            for number, match in enumerate(matches):
+                self.kwic_total[phrase] += 1
+                start, end = match.start() - offset, match.end() - offset
+                self._keep_sample(lines, self.config.kwic_lines, (phrase, p.article_id, p.sentence_index, number),
+                                  lambda p=p, start=start, end=end: (
+                                      outlet, p.article_id, p.sentence_index, p.label,
+                                      p.text[max(0, start - _KWIC_CONTEXT):start], p.text[start:end],
+                                      p.text[end:end + _KWIC_CONTEXT]))
 
     def __getstate__(self) -> dict:
         # A chunk's collector travels from a worker to the parent: terms as one string and a
@@ -218,7 +392,7 @@ class ReportCollector:
         return state
 
     def __setstate__(self, state: dict) -> None:
-        state["terms"] = {outlet: Counter(dict(zip(keys.split("\n") if keys else [], counts, strict=True)))
+        state["terms"] = {outlet: _counter(zip(keys.split("\n") if keys else [], counts, strict=True))
                           for outlet, (keys, counts) in state["terms"].items()}
         state["browser"] = _unpacked(state["browser"])
         state["strips"] = _unpacked(state["strips"])
@@ -229,7 +403,7 @@ class ReportCollector:
         """Fold in the collector of the chunk that follows this one in input order."""
         self.summaries.extend(other.summaries)
         for outlet, counts in other.terms.items():
-            self.terms.setdefault(outlet, Counter()).update(counts)
+            _add_counts(self.terms.setdefault(outlet, Counter()), counts)
         self.words.update(other.words)
         for cell, items in other.exemplars.items():
             merged = sorted(self.exemplars.get(cell, []) + items)
@@ -250,14 +424,18 @@ class ReportCollector:
         self.sentences_in_training += other.sentences_in_training
         self.prune()
 
-    def prune(self) -> None:
+    def prune(self, browser_candidates: BrowserCandidates | None = None) -> None:
         """Keep each outlet's most frequent terms only (ties: alphabetical), so memory stays bounded.
+
+        ``browser_candidates`` (gathered by :meth:`add`) go into the browser's sample here, once.
 
         An outlet's terms are cut back to ``keyness_terms_per_outlet`` once they reach twice
         that many: sorting forty outlets' terms at every chunk boundary cost a minute at
         100,000 articles. Pruning still happens only at chunk boundaries, so every engine
         gives the same counts.
         """
+        if browser_candidates is not None:
+            self._keep_browser(browser_candidates)
         cap = self.config.keyness_terms_per_outlet
         for outlet, counts in self.terms.items():
             if len(counts) > 2 * cap:
@@ -275,6 +453,19 @@ class ReportCollector:
     def kwic_items(self, phrase: str) -> list[dict]:
         """The keyword-in-context sample of ``phrase``."""
         return _ordered(self.kwic.get(phrase, []), KWIC_FIELDS)
+
+
+def _counter(pairs: Iterable[tuple[str, int]]) -> Counter:
+    # Counter(mapping) adds the counts one by one in Python; dict.update runs in C.
+    counts: Counter = Counter()
+    dict.update(counts, pairs)
+    return counts
+
+
+def _add_counts(counts: Counter, more: Counter) -> None:
+    """``counts.update(more)`` (the same counts, new keys in the same order) at C speed."""
+    dict.update(counts, zip(more, map(operator.add, map(counts.get, more, itertools.repeat(0)), more.values()),
+                            strict=True))
 
 
 def _ordered(sample: list, fields: tuple[str, ...]) -> list[dict]:
@@ -295,7 +486,8 @@ def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[
                     config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset()) -> ReportCollector:
     """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
     collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys)
+    browser_candidates = BrowserCandidates()
     for item in results:
-        collector.add(item.article, item.predictions)
-    collector.prune()
+        collector.add(item.article, item.predictions, browser_candidates)
+    collector.prune(browser_candidates)
     return collector
