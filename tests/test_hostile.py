@@ -155,7 +155,7 @@ def test_label_names_never_become_paths_and_outlets_never_reach_mathtext(capsys)
                           labels=labels) for i in range(8)]
     Path("p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     Path("deep/a/b/c").mkdir(parents=True)
-    assert main(["report", "p.jsonl", "--model", "none", "--out", "deep/a/b/c/report"]) == 0
+    assert main(["report", "p.jsonl", "--model", "none", "--out", "deep/a/b/c/report", "--jobs", "1"]) == 0
     assert "Traceback" not in capsys.readouterr().err
     figures = sorted(p.name for p in Path("deep/a/b/c/report/figures").iterdir())
     assert figures == ["shares.png", "shares.svg", "strips.png", "strips.svg", "time.png", "time.svg"]

@@ -212,3 +212,29 @@ def test_no_content_sentences_is_a_report_error():
     empty = ArticlePredictions(Article("x", "Empty", ""), [])
     with pytest.raises(ReportError, match=r"^no content sentences in the input; nothing to report"):
         build_report(_collect([empty], (1,)))
+
+
+def test_tests_run_in_another_process_give_the_same_numbers():
+    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    collector = _collect(_corpus())
+    here = build_report(collector)
+    calls = []
+    with ThreadPoolExecutor(1) as pool:
+        def run(function, *args):
+            calls.append(function.__name__)
+            return pool.submit(function, *args)
+
+        there = build_report(collector, run_elsewhere=run)
+
+    def dead(function, *args):
+        future: Future = Future()
+        future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+        return future
+
+    fallen_back = build_report(collector, run_elsewhere=dead)
+    assert calls == ["permutation_tests"]
+    assert there.report["difference"] == here.report["difference"] == fallen_back.report["difference"]
+    assert there.pairwise_rows == here.pairwise_rows == fallen_back.pairwise_rows
+    assert here.report["difference"]["test"]["p_value"] < 0.05

@@ -87,7 +87,8 @@ class ReportBuilder:
         try:
             if self._sentences is not None:
                 self._sentences.finish()
-            tables = build_report(self.collector, model, self.config, context, on_figure_data=start_drawing)
+            tables = build_report(self.collector, model, self.config, context, on_figure_data=start_drawing,
+                                  run_elsewhere=self._helpers.run if self._helpers is not None else None)
             write_report_directory(tables.report, self.staging, article_rows=tables.article_rows,
                                    pairwise_rows=tables.pairwise_rows, figures=drawing[0]())
         except BaseException as error:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -59,13 +61,16 @@ FIGURE_DATA_KEYS = ("corpus", "frames", "codebook", "outlets", "keyness", "keyne
 
 def build_report(collector: ReportCollector, model=None, config: Config = DEFAULT_CONFIG,
                  context: ReportContext | None = None,
-                 on_figure_data: Callable[[dict], None] | None = None) -> ReportTables:
+                 on_figure_data: Callable[[dict], None] | None = None,
+                 run_elsewhere: Callable[..., Future] | None = None) -> ReportTables:
     """The report data. Raises :class:`ReportError` when there is no content sentence at all.
 
     ``on_figure_data`` is called, as soon as they are computed, with the parts of the
     report the figures are drawn from (corpus, frames, codebook, outlets, keyness, time,
     strips), so drawing can start while the rest (tests, exemplars, findings) is
-    computed. Nothing changes those parts later.
+    computed. Nothing changes those parts later. ``run_elsewhere(function, *args)``, when
+    given, runs the permutation tests in another process (a :class:`~concurrent.futures.Future`)
+    while this one computes the intervals; the numbers are the same either way.
     """
     context = context if context is not None else ReportContext()  # created: today, not the import date
     summaries = collector.summaries
@@ -94,6 +99,8 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
             notes.append(f"outlet '{outlet}' has no content sentences (only boilerplate or empty text); "
                          "it is listed but not compared")
     compared = [o for o in outlets if content[o]]
+    # The tests first: with run_elsewhere they run in another process while the intervals are computed here.
+    tests = _start_tests(summaries, {o: len(content[o]) for o in compared}, config, run_elsewhere)
     rng = np.random.default_rng(config.random_state)
     outlet_rows = [outlet_row(outlet, content[outlet], frames, error_sd, rng, config) for outlet in compared]
     corpus_name = context.corpus_name or "corpus"
@@ -112,7 +119,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     }
     if on_figure_data is not None:
         on_figure_data({key: figure_data[key] for key in FIGURE_DATA_KEYS})
-    difference, pairwise_rows = _difference(summaries, {o: len(content[o]) for o in compared}, rng, config)
+    difference, pairwise_rows = tests()
     seen = collector.sentences_in_training
     if seen:
         share = seen / collector.sentences_seen
@@ -207,9 +214,13 @@ def _article_shares(summaries: Sequence[ArticleSummary]) -> np.ndarray:
     return np.array([np.array(s.probability_sums) / s.sentences for s in summaries])
 
 
-def _difference(summaries: list[ArticleSummary], articles: dict[str, int], rng: np.random.Generator,
-                config: Config) -> tuple[dict, list[dict]]:
-    """The article-level tests; ``articles`` is each compared outlet's number of articles with content."""
+def _start_tests(summaries: list[ArticleSummary], articles: dict[str, int], config: Config,
+                 run_elsewhere: Callable[..., Future] | None) -> Callable[[], tuple[dict, list[dict]]]:
+    """Start the article-level tests; the function returned gives the report's "difference" and the pairwise rows.
+
+    ``articles`` is each compared outlet's number of articles with content. The tests draw
+    from their own random stream, so where they run and when do not change their numbers.
+    """
     outlets = list(articles)
     enough = [o for o in outlets if articles[o] >= config.min_articles_to_resample]
     left_out = [o for o in outlets if o not in enough]
@@ -218,29 +229,38 @@ def _difference(summaries: list[ArticleSummary], articles: dict[str, int], rng: 
         result["note"] = (f"no test: an outlet needs at least {config.min_articles_to_resample} articles to be "
                           f"compared with the article as the unit, and {len(enough)} outlet"
                           f"{' has' if len(enough) == 1 else 's have'} that many")
-        return result, []
+        return lambda: (result, [])
     tested = set(enough)
     chosen = [s for s in summaries if s.sentences and s.outlet in tested]
     index = np.array([enough.index(s.outlet) for s in chosen])
-    shares = _article_shares(chosen)
-    test, pairs = stats.permutation_tests(shares, index, enough, rng, config.permutations)
-    assert test is not None  # two or more outlets
-    result["test"] = {
-        "method": "permutation test: outlet labels shuffled across articles; statistic = between-outlet spread of "
-                  "articles' calibrated frame shares",
-        "statistic": test.statistic, "p_value": test.p_value, "permutations": test.permutations,
-        "outlets": enough, "articles": test.articles,
-    }
-    result["note"] = ("" if not left_out else
-                      f"left out of the tests (fewer than {config.min_articles_to_resample} articles): "
-                      + ", ".join(left_out))
-    pairs.sort(key=lambda p: (p["p_adjusted"], -p["statistic"], p["outlets"]))
-    result["pairwise"] = pairs[: config.pairwise_in_page]
-    result["pairwise_total"] = len(pairs)
-    rows = [{"outlet_a": p["outlets"][0], "outlet_b": p["outlets"][1], "statistic": p["statistic"],
-             "p_value": p["p_value"], "p_adjusted": p["p_adjusted"], "articles_a": p["articles"][0],
-             "articles_b": p["articles"][1]} for p in pairs]
-    return result, rows
+    arguments = (_article_shares(chosen), index, enough, np.random.default_rng([config.random_state, 1]),
+                 config.permutations)
+    future = run_elsewhere(stats.permutation_tests, *arguments) if run_elsewhere is not None else None
+
+    def finish() -> tuple[dict, list[dict]]:
+        try:
+            test, pairs = future.result() if future is not None else stats.permutation_tests(*arguments)
+        except (BrokenProcessPool, OSError):  # the other process is gone: run them here
+            test, pairs = stats.permutation_tests(*arguments)
+        assert test is not None  # two or more outlets
+        result["test"] = {
+            "method": "permutation test: outlet labels shuffled across articles; statistic = between-outlet "
+                      "spread of articles' calibrated frame shares",
+            "statistic": test.statistic, "p_value": test.p_value, "permutations": test.permutations,
+            "outlets": enough, "articles": test.articles,
+        }
+        result["note"] = ("" if not left_out else
+                          f"left out of the tests (fewer than {config.min_articles_to_resample} articles): "
+                          + ", ".join(left_out))
+        pairs.sort(key=lambda p: (p["p_adjusted"], -p["statistic"], p["outlets"]))
+        result["pairwise"] = pairs[: config.pairwise_in_page]
+        result["pairwise_total"] = len(pairs)
+        rows = [{"outlet_a": p["outlets"][0], "outlet_b": p["outlets"][1], "statistic": p["statistic"],
+                 "p_value": p["p_value"], "p_adjusted": p["p_adjusted"], "articles_a": p["articles"][0],
+                 "articles_b": p["articles"][1]} for p in pairs]
+        return result, rows
+
+    return finish
 
 
 def _codebook(card, frames: list[str]) -> dict:

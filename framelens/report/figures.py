@@ -86,7 +86,7 @@ _COST = {"shares": 1.2, "keyness": 0.4, "time": 1.2, "strips": 1.0}
 
 
 class FigureHelpers:
-    """Processes that draw figures from the report's queue, started early so they are ready when the data is.
+    """Processes that draw figures from the report's queue (and run its tests), started early so they are ready.
 
     Spawning a process and importing matplotlib in it takes a second or two; started when
     a report begins (while predictions are still being made), that wait is gone from the
@@ -109,6 +109,10 @@ class FigureHelpers:
     def submit(self, report: dict, names: list[str]):
         """A future of :func:`draw_figures` of ``names``, run in a helper process."""
         return self._pool.submit(draw_figures, report, names)
+
+    def run(self, function: Callable, *args):
+        """A future of ``function(*args)`` run in a helper process (the report's permutation tests)."""
+        return self._pool.submit(function, *args)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
