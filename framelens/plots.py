@@ -122,6 +122,15 @@ def render_figure(draw: Callable, *args, size: tuple[float, float] = (8, 4),
     return result
 
 
+def _figure_title(figure, text: str) -> None:
+    """A small-multiples figure's title, left-aligned at the very top.
+
+    The margin fitting reserves the title's height below the figure's top edge; a title
+    placed lower (matplotlib's default y=0.98) overlaps the panel titles.
+    """
+    figure.suptitle(text, x=0.01, y=0.998, ha="left", fontsize=9)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -171,8 +180,7 @@ def share_panels(axes, rows: Sequence[dict], frames: Sequence[str], colours: Map
                   transform=beside, va="center", ha="left", fontsize=8, color="#333333")
     more = f"; {omitted} more outlets not shown" if omitted else ""
     total = sum(row["sentences"] for row in rows)
-    first.figure.suptitle(f"{mpl_safe(corpus)}: share of each frame per outlet (n = {total} sentences{more})",
-                          x=0.01, y=0.998, ha="left", fontsize=9)
+    _figure_title(first.figure, f"{mpl_safe(corpus)}: share of each frame per outlet (n = {total} sentences{more})")
     first.figure.supxlabel("share of the outlet's sentences in the frame: dot, with its interval: line\n"
                            "(hollow dot: too few articles for an article-level interval)", fontsize=9)
     return axes
@@ -283,9 +291,8 @@ def shares_over_time(axes, starts: Sequence[date], series: Mapping[str, Mapping[
     last.set_xlabel(f"{granularity} (start date)")
     more = f"; {omitted} smaller outlets not shown" if omitted else ""
     size = "marker size and number" if numbered else "marker size"
-    first.figure.suptitle(f"{mpl_safe(corpus)}: share of each frame per outlet and {granularity}\n"
-                          f"({size}: articles in the period; shaded: interval; gaps: no articles{more})",
-                          x=0.01, y=0.998, ha="left", fontsize=9)
+    _figure_title(first.figure, f"{mpl_safe(corpus)}: share of each frame per outlet and {granularity}\n"
+                                f"({size}: articles in the period; shaded: interval; gaps: no articles{more})")
     first.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return axes
 

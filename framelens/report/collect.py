@@ -333,8 +333,7 @@ class ReportCollector:
         if not browser and len(entries) <= size:
             # A chunk's own sample (the usual case): every candidate is kept, and with distinct
             # ranks one heapify gives the heap the pushes would.
-            heap = [(negated_key, repr((p.article_id, p.sentence_index)),
-                     _Held((p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)))
+            heap = [(negated_key, repr((p.article_id, p.sentence_index)), _Held(_browser_item(p, outlet)))
                     for negated_key, p, outlet in entries]
             if len({entry[:2] for entry in heap}) == len(heap):
                 browser[:] = heap
@@ -343,8 +342,7 @@ class ReportCollector:
         for negated_key, p, outlet in entries:
             if len(browser) < size or negated_key >= browser[0][0]:
                 self._push(browser, size, (negated_key, repr((p.article_id, p.sentence_index))),
-                           lambda p=p, outlet=outlet: (p.article_id, outlet, p.sentence_index, p.text, p.label,
-                                                       p.confidence, p.date))
+                           lambda p=p, outlet=outlet: _browser_item(p, outlet))
 
     @staticmethod
     def _keep_sample(sample: list, size: int, identity: tuple, make_item) -> None:
@@ -453,6 +451,11 @@ class ReportCollector:
     def kwic_items(self, phrase: str) -> list[dict]:
         """The keyword-in-context sample of ``phrase``."""
         return _ordered(self.kwic.get(phrase, []), KWIC_FIELDS)
+
+
+def _browser_item(p: Prediction, outlet: str) -> tuple:
+    """A sentence as the browser's sample keeps it (fields: BROWSER_FIELDS)."""
+    return (p.article_id, outlet, p.sentence_index, p.text, p.label, p.confidence, p.date)
 
 
 def _counter(pairs: Iterable[tuple[str, int]]) -> Counter:

@@ -108,7 +108,7 @@ class FigureHelpers:
 
     def submit(self, report: dict, names: list[str]):
         """A future of :func:`draw_figures` of ``names``, run in a helper process."""
-        return self._pool.submit(draw_figures, report, names)
+        return self.run(draw_figures, report, names)
 
     def run(self, function: Callable, *args):
         """A future of ``function(*args)`` run in a helper process (the report's permutation tests)."""
