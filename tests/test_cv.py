@@ -154,9 +154,9 @@ def test_vectorised_bootstrap_gives_the_reference_interval(seed):
     guess = np.where(rng.random(60) < 0.7, truth, rng.choice(["pro", "con", "odd"], 60))
     labels = ["pro", "con", "odd"]
     levels = (0.95, 0.5)
-    slow = reference_bootstrap(truth, guess, groups, labels, np.random.default_rng(seed), 200, levels)
+    slow = reference_bootstrap(truth, guess, groups, labels, np.random.default_rng(seed), 100, levels)
     for level, reference in zip(levels, slow, strict=False):
-        fast = bootstrap_macro_f1(truth, guess, groups, labels, np.random.default_rng(seed), 200, level)
+        fast = bootstrap_macro_f1(truth, guess, groups, labels, np.random.default_rng(seed), 100, level)
         assert fast == reference
         assert fast[0] < fast[1]
 
