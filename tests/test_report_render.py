@@ -25,7 +25,7 @@ from framelens.report.render import (
 )
 from framelens.report.write import write_report_directory
 
-from .browser import dump_dom, fragment_views
+from .browser import fragment_views
 from .conftest import PLACEHOLDER_PNG, PLACEHOLDER_SVG
 from .report_sample import FORMULA, MATH, SCRIPT, sample_report
 
@@ -355,14 +355,14 @@ FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def filtered_views(page_file, tmp_path_factory) -> dict[str, str]:
-    """The sentence browser at each fragment of FILTERS, from one page load."""
-    return fragment_views(page_file, [fragment for fragment, _ in FILTERS], tmp_path_factory.mktemp("views"))[1]
+def page_in_browser(page_file, tmp_path_factory) -> tuple[str, dict[str, str]]:
+    """The page's DOM and the sentence browser at each fragment of FILTERS, from one page load."""
+    return fragment_views(page_file, [fragment for fragment, _ in FILTERS], tmp_path_factory.mktemp("views"))
 
 
 @pytest.mark.parametrize("fragment, expected", FILTERS)
-def test_browser_filters_from_the_fragment(filtered_views, fragment, expected):
-    dom = filtered_views[fragment]
+def test_browser_filters_from_the_fragment(page_in_browser, fragment, expected):
+    dom = page_in_browser[1][fragment]
     rows = _rows(dom)
     assert len(rows) == expected
     assert f'id="browser-count" class="muted">{expected} of 40 sentences match</span>' in dom
@@ -370,15 +370,17 @@ def test_browser_filters_from_the_fragment(filtered_views, fragment, expected):
         assert {row[0] for row in rows} == {"Sky News"}
 
 
-def test_hostile_text_runs_nothing_in_the_browser(page_file, tmp_path):
-    dom = dump_dom(page_file, f"#outlet={quote(SCRIPT)}", tmp_path / "profile")
+def test_hostile_text_runs_nothing_in_the_browser(page_in_browser):
+    dom, views = page_in_browser
     assert "<title>Framing report</title>" in dom
     assert "pwned" not in dom.split("</title>")[0]
     assert '<img src="x"' not in dom and "<img src=x" not in dom
     # Hostile text shows as text: escaped in the rows the script built.
-    assert any("&lt;/script&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt;" in row[3] for row in _rows(dom))
+    assert any("&lt;/script&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt;" in row[3]
+               for row in _rows(views[""]))
     assert ">&lt;script&gt;alert(1)&lt;/script&gt;</option>" in dom
-    assert dom.count("<script") == 2  # the JSON data block and the report's own script, nothing more
+    # The JSON data block, the report's own script and the visiting script the test added, nothing more.
+    assert dom.count("<script") == 3
 
 
 def test_markdown_and_html_name_the_same_figures_after_writing(tmp_path, figures, monkeypatch):
