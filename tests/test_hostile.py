@@ -39,21 +39,31 @@ def model_dir(tiny_model_dir) -> Path:
     return tiny_model_dir
 
 
-@pytest.fixture(autouse=True)
-def outside_untouched(tmp_path):
-    """Nothing outside the temp dir changes: the repository and the temp dir's siblings stay as they were."""
-    def snapshot():
-        status = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--ignored"],
-                                capture_output=True, text=True, check=True).stdout
-        # Python's own bytecode caches appear whenever a parallel test process first imports a
-        # module; they are the interpreter's, not output of framelens.
-        status = "".join(line for line in status.splitlines(keepends=True) if "__pycache__" not in line)
-        siblings = sorted(p.name for p in tmp_path.parent.iterdir() if p != tmp_path)
-        return status, siblings
+def _repository_status() -> str:
+    status = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--ignored"],
+                            capture_output=True, text=True, check=True).stdout
+    # Python's own bytecode caches appear whenever a parallel test process first imports a
+    # module; they are the interpreter's, not output of framelens.
+    return "".join(line for line in status.splitlines(keepends=True) if "__pycache__" not in line)
 
-    before = snapshot()
+
+@pytest.fixture(scope="module", autouse=True)
+def repository_untouched():
+    """The repository's files are as they were before this module's tests (once: git takes a while)."""
+    before = _repository_status()
     yield
-    assert snapshot() == before
+    assert _repository_status() == before
+
+
+@pytest.fixture(autouse=True)
+def siblings_untouched(tmp_path):
+    """Nothing beside the test's temp dir appears or goes."""
+    def siblings():
+        return sorted(p.name for p in tmp_path.parent.iterdir() if p != tmp_path)
+
+    before = siblings()
+    yield
+    assert siblings() == before
 
 
 def refused(capsys, argv, message, code=2):
