@@ -11,15 +11,9 @@ import pytest
 from framelens.config import Config
 from framelens.labels import sentence_key, sentence_keys
 from framelens.prediction import ArticlePredictions
-from framelens.report import collect
-from framelens.report.collect import (
-    ReportCollector,
-    count_terms,
-    record_digest,
-    stop_words,
-    summarise_chunk,
-    terms_of,
-)
+from framelens.report import collect, terms
+from framelens.report.collect import ReportCollector, record_digest, summarise_chunk
+from framelens.report.terms import count_terms, stop_words, terms_of
 from framelens.schema import Article, Prediction
 
 FRAMES = ("counter-hegemony", "neutral-report", "western-concern")
@@ -97,11 +91,11 @@ def test_count_terms_keeps_bigrams_inside_sentences():
 
 
 def test_the_shortcuts_rest_on_characters_that_are_not_word_characters():
-    assert not any(re.match(r"\w", mark) for mark in collect._NOT_WORD_MARKS)
-    assert collect._TOKEN.fullmatch(collect._SENTENCE_BREAK) and collect._SENTENCE_BREAK not in stop_words()
-    kept = {chr(byte) for byte in range(128) if collect._NOT_WORD_BYTES[byte] != ord(" ")}
+    assert not any(re.match(r"\w", mark) for mark in terms._NOT_WORD_MARKS)
+    assert terms._TOKEN.fullmatch(terms._SENTENCE_BREAK) and terms._SENTENCE_BREAK not in stop_words()
+    kept = {chr(byte) for byte in range(128) if terms._NOT_WORD_BYTES[byte] != ord(" ")}
     assert kept == {chr(c) for c in range(128) if re.match(r"\w", chr(c))}
-    assert collect._NOT_WORD_BYTES[128:] == bytes(range(128, 256))
+    assert terms._NOT_WORD_BYTES[128:] == bytes(range(128, 256))
 
 
 PHRASE_TEXTS = ["Western hegemony, western  hegemony and WESTERN-hegemony.", "It ends with western",
@@ -111,8 +105,8 @@ PHRASE_TEXTS = ["Western hegemony, western  hegemony and WESTERN-hegemony.", "It
 @pytest.mark.parametrize("phrase", ["western hegemony", "hegemony", "snake_case word", "ends"])
 def test_phrase_matches_of_the_joined_article_are_those_of_each_sentence(phrase):
     texts = [*PHRASE_TEXTS, "a snake_case  word here"]
-    found = collect._matches_by_sentence(phrase, texts, collect._PHRASE_JOINER.join(texts))
-    per_sentence = [(index, [m.span() for m in collect._compiled(phrase).finditer(text)])
+    found = terms.phrase_matches_by_sentence(phrase, texts, terms.PHRASE_JOINER.join(texts))
+    per_sentence = [(index, [m.span() for m in terms._compiled(phrase).finditer(text)])
                     for index, text in enumerate(texts)]
     assert [(index, [(m.start() - offset, m.end() - offset) for m in matches]) for index, offset, matches in found] \
         == [(index, spans) for index, spans in per_sentence if spans]

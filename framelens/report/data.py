@@ -350,7 +350,7 @@ def explaining_words_many(model, items: Sequence[tuple[str, str]], n: int = 5) -
     reader sees words, never fragments. The texts go through the model together.
     """
     from ..explain import term_contributions_many
-    from .collect import stop_words
+    from .terms import stop_words
 
     skip = stop_words()
     result = []
