@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 # A loaded model, or the directory of a saved one (loaded, hash-checked, where the chunks run).
 ModelSource = Union["FramingModel", str, os.PathLike]
-Summarise = Callable[[list[ArticlePredictions]], object]
+Summarise = Callable[..., object]  # (list of ArticlePredictions[, context]) -> the chunk's summary
 
 _WORKER_MODEL = None  # in a worker process: the model, loaded once when the worker starts
 _PARENT_POLL_SECONDS = 1.0
@@ -85,32 +85,36 @@ def run_chunks(
     scheduler: str | None = None,
     config: Config = DEFAULT_CONFIG,
     summarise: Summarise | None = None,
+    summary_context: Callable[[], object] | None = None,
     keep_predictions: bool = True,
 ) -> Iterator[ChunkResult]:
     """Classify ``articles`` chunk by chunk with the chosen engine; one :class:`ChunkResult` per chunk, in order.
 
     ``summarise`` must be picklable (a top-level function or a ``functools.partial``
     of one): it is called as ``summarise(list_of_ArticlePredictions)`` where the
-    chunk ran. With ``keep_predictions=False`` only the summary and the counts
-    come back (``results`` is empty), which is what keeps a report of a huge
-    corpus small.
+    chunk ran. With ``summary_context``, that is called here as each chunk is sent
+    and its (picklable) value travels with the chunk: ``summarise(results, context)``
+    (the report sends how high a sentence's sample key must be to still be sampled).
+    With ``keep_predictions=False`` only the summary and the counts come back
+    (``results`` is empty), which is what keeps a report of a huge corpus small.
     """
     if engine not in ("local", "dask"):
         raise EngineError(f"unknown engine '{engine}'; use local or dask")
-    task = _ChunkTask(split, config, summarise, keep_predictions)
+    task = _ChunkTask(split, config, summarise, keep_predictions, summary_context is not None)
+    context = summary_context or _no_context
     # What is alive now (modules, the model) stays alive: the cyclic garbage collector need
     # not scan it again every time the chunks' short-lived records trigger a collection
     # (a fifth of this process's streaming time at 100,000 sentences).
     gc.freeze()
     try:
         if engine == "dask":
-            yield from _run_dask(model, articles, task, scheduler, jobs, config)
+            yield from _run_dask(model, articles, task, context, scheduler, jobs, config)
         elif jobs <= 1:
             loaded = _loaded(model)
             for chunk in chunked(articles, config.chunk_articles):
-                yield task.result(chunk, task(loaded, chunk))
+                yield task.result(chunk, task(loaded, chunk, context()))
         else:
-            yield from _run_processes(model, articles, task, jobs, config)
+            yield from _run_processes(model, articles, task, context, jobs, config)
     finally:
         gc.unfreeze()
 
@@ -140,21 +144,26 @@ _TaskOutput = tuple[list[list["Prediction"]] | None, object, int, int]
 class _ChunkTask:
     """Classify one chunk and summarise it; picklable, so it runs the same in any process."""
 
-    def __init__(self, split: bool, config: Config, summarise: Summarise | None, keep_predictions: bool):
+    def __init__(self, split: bool, config: Config, summarise: Summarise | None, keep_predictions: bool,
+                 with_context: bool = False):
         self.split = split
         self.chunk_sentences = config.chunk_sentences
         self.splitter = config.splitter
         self.summarise = summarise
         self.keep_predictions = keep_predictions
+        self.with_context = with_context
 
-    def __call__(self, model, chunk: list[Article]) -> _TaskOutput:
+    def __call__(self, model, chunk: list[Article], context: object = None) -> _TaskOutput:
         from .prediction import predict_articles
         from .sentences import default_splitter
 
         splitter = default_splitter(self.splitter) if self.split else None
         results = list(predict_articles(model, chunk, split=self.split, chunk_sentences=self.chunk_sentences,
                                         splitter=splitter))
-        summary = self.summarise(results) if self.summarise is not None else None
+        if self.summarise is None:
+            summary = None
+        else:
+            summary = self.summarise(results, context) if self.with_context else self.summarise(results)
         sentences = sum(len(item.predictions) for item in results)
         # The caller still has the articles: only the predictions travel back.
         predictions = [item.predictions for item in results] if self.keep_predictions else None
@@ -225,15 +234,19 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="framelens-parent-watch", daemon=True).start()
 
 
-def _run_in_worker(task: _ChunkTask, chunk: list[Article]) -> _TaskOutput:
-    return task(_WORKER_MODEL, chunk)
+def _run_in_worker(task: _ChunkTask, chunk: list[Article], context: object) -> _TaskOutput:
+    return task(_WORKER_MODEL, chunk, context)
+
+
+def _no_context() -> None:
+    return None
 
 
 # -- engines ------------------------------------------------------------------------------------
 
 
-def _run_processes(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, jobs: int,
-                   config: Config) -> Iterator[ChunkResult]:
+def _run_processes(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
+                   context: Callable[[], object], jobs: int, config: Config) -> Iterator[ChunkResult]:
     """This process and ``jobs - 1`` worker processes share the chunks; results come back in order.
 
     This process reads, writes and classifies a chunk itself whenever every worker
@@ -268,11 +281,11 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
     try:
         for chunk in chunked(articles, config.chunk_articles):
             if in_flight() < worker_limit:
-                queue.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+                queue.append((chunk, pool.submit(_run_in_worker, task, chunk, context())))
             else:
                 if local_model is None:
                     local_model = _loaded(model)
-                queue.append((chunk, task(local_model, chunk)))
+                queue.append((chunk, task(local_model, chunk, context())))
             # Hand on what is ready at the front; wait for it only when too much has piled up.
             while ready() or len(queue) > worker_limit + config.tasks_in_flight_per_worker:
                 yield pop()
@@ -288,8 +301,8 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
         pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
-def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, scheduler: str | None,
-              jobs: int, config: Config) -> Iterator[ChunkResult]:
+def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, context: Callable[[], object],
+              scheduler: str | None, jobs: int, config: Config) -> Iterator[ChunkResult]:
     """Chunks go to a Dask cluster as tasks, at most ``tasks_in_flight_per_worker`` per worker.
 
     Articles are read here and shipped with their task, so the workers of a remote
@@ -317,7 +330,7 @@ def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
         limit = workers * config.tasks_in_flight_per_worker
         pending: deque = deque()
         for chunk in chunked(articles, config.chunk_articles):
-            pending.append((chunk, client.submit(task, scattered, chunk, pure=False)))
+            pending.append((chunk, client.submit(task, scattered, chunk, context(), pure=False)))
             if len(pending) >= limit:
                 chunk, future = pending.popleft()
                 yield task.result(chunk, future.result())

@@ -157,6 +157,23 @@ def test_browser_sample_is_the_same_whether_gathered_per_chunk_or_per_article():
     assert len(chunked.browser) == 25
 
 
+def test_chunks_told_the_merged_floor_send_fewer_candidates_and_the_sample_is_the_same():
+    config = Config(browser_sentences=25)
+    items = _corpus()  # 30 articles of 7 sentences
+    reference, floored = ReportCollector(FRAMES, (), config), ReportCollector(FRAMES, (), config)
+    floors, sent = [], []
+    for start in range(0, 30, 5):
+        chunk = items[start:start + 5]
+        reference.merge(pickle.loads(pickle.dumps(summarise_chunk(chunk, FRAMES, (), config))))
+        floors.append(floored.current_browser_floor())
+        piece = summarise_chunk(chunk, FRAMES, (), config, browser_floor=floors[-1])
+        sent.append(len(piece.browser))
+        floored.merge(pickle.loads(pickle.dumps(piece)))
+    assert floored.browser_items() == reference.browser_items()
+    assert floors[0] is None and floors[1:] == sorted(floors[1:])  # the floor only rises
+    assert sent == [25, 21, 5, 5, 5, 4]  # without the floor every chunk sends its own 25
+
+
 def test_an_article_given_twice_keeps_both_copies_in_the_browser_as_pushing_each_would():
     item = _item("same", "Alpha", ["One sentence.", "Two sentences."])
     collector = summarise_chunk([item, item], FRAMES)

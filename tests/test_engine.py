@@ -153,6 +153,44 @@ def test_summarise_may_be_a_partial_and_sees_whole_articles(corpus, forked_worke
         sum(len(i.predictions) for i in c.results) for c in chunks]
 
 
+def context_and_articles(results, context):
+    """A chunk summary: the context the chunk was sent with, and its article count."""
+    return context, len(results)
+
+
+@pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
+def test_the_summary_context_is_taken_as_each_chunk_is_sent_and_travels_with_it(corpus, options, request,
+                                                                                forked_workers):
+    if options.get("engine") == "dask":
+        request.getfixturevalue("local_dask")
+    sent = iter(range(100))
+    chunks = list(run_chunks(KeywordModel(), list(read_corpus(corpus)), config=Config(chunk_articles=16),
+                             summarise=context_and_articles, summary_context=lambda: next(sent), **options))
+    assert [c.summary for c in chunks] == [(0, 16), (1, 16), (2, 8)]
+
+
+def test_a_report_that_tells_each_chunk_its_browser_floor_keeps_the_same_sample(corpus, forked_workers):
+    from framelens.report.build import ReportBuilder, summariser
+
+    config = Config(chunk_articles=4, browser_sentences=30)
+    frames = ["counter-hegemony", "neutral-report", "western-concern"]
+    samples, candidates_sent = [], []
+    for floored in (False, True):
+        builder = ReportBuilder(f"report-{floored}", frames, (), config, sentences=False)
+        sent = 0
+        for chunk in run_chunks(KeywordModel(), list(read_corpus(corpus)), jobs=2, config=config,
+                                summarise=summariser(frames, (), config), keep_predictions=False,
+                                summary_context=builder.browser_floor if floored else None):
+            sent += len(chunk.summary.browser)
+            builder.add(chunk.results, chunk.summary)
+        samples.append(builder.collector.browser_items())
+        candidates_sent.append(sent)
+        builder.abort()
+    assert samples[0] == samples[1] and len(samples[0]) == 30
+    # Ten chunks of 4 articles (108 sentences): without the floor each sends its own 30.
+    assert candidates_sent[0] == 300 and candidates_sent[1] < 300
+
+
 @pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
 def test_without_keep_predictions_only_summaries_and_counts_come_back(corpus, options, request, forked_workers):
     if options.get("engine") == "dask":

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     summarise = summariser(model.classes, args.phrase, config, known) if builder else None
     try:
         chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
-                            scheduler=args.scheduler, config=config, summarise=summarise)
+                            scheduler=args.scheduler, config=config, summarise=summarise,
+                            summary_context=builder.browser_floor if builder else None)
         for chunk in chunks:
             for item in chunk.results:
                 if writer is not None:

@@ -143,11 +143,13 @@ def run(args: argparse.Namespace) -> int:
         model = obtain_model(args.model, config, retrain=args.retrain, on_step=say)
         frames = model.classes
         known = training_keys(model)
-        chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
-                            scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
-                            summarise=summariser(frames, args.phrase, config, known))
     builder = ReportBuilder(args.out, frames, args.phrase, config, known, sentences=not args.no_sentences,
                             jobs=jobs(args))
+    if model is not None:
+        chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
+                            scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
+                            summarise=summariser(frames, args.phrase, config, known),
+                            summary_context=builder.browser_floor)
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)

@@ -25,9 +25,17 @@ from .data import ReportContext, ReportTables, build_report
 
 def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG,
                training_keys: frozenset[str] = frozenset()):
-    """The picklable per-chunk summary function the engines run where each chunk is predicted."""
-    return partial(summarise_chunk, frames=tuple(frames), phrases=tuple(phrases), config=config,
+    """The picklable per-chunk summary function the engines run where each chunk is predicted.
+
+    It is called as ``summarise(results)`` or, with :meth:`ReportBuilder.browser_floor` as the
+    engine's ``summary_context``, as ``summarise(results, browser_floor)``.
+    """
+    return partial(_summarise, frames=tuple(frames), phrases=tuple(phrases), config=config,
                    training_keys=training_keys)
+
+
+def _summarise(results, browser_floor: int | None = None, *, frames, phrases, config, training_keys):
+    return summarise_chunk(results, frames, phrases, config, training_keys, browser_floor=browser_floor)
 
 
 def training_keys(model) -> frozenset[str]:
@@ -62,6 +70,15 @@ class ReportBuilder:
         self._helpers = FigureHelpers(jobs - 1) if jobs > 1 else None
         if self._helpers is not None:
             self._stack.callback(self._helpers.close)
+
+    def browser_floor(self) -> int | None:
+        """What a chunk sent now needs to know to leave out the browser candidates this report would turn away.
+
+        Pass it to the engine as ``summary_context``: without it every chunk sends back its
+        own full sample of ``browser_sentences`` sentences; with it, after the first chunks,
+        only the few that can still enter the merged sample. The report is the same.
+        """
+        return self.collector.current_browser_floor()
 
     def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""

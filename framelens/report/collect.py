@@ -116,6 +116,9 @@ class ReportCollector:
     # sentences are among them: for those the model repeats its labels, it does not predict.
     training_keys: frozenset[str] = frozenset()
     sentences_in_training: int = 0
+    # A chunk's collector: no sentence with a negated key below this can still enter the merged
+    # browser sample (the merging process's floor when the chunk was sent; None: no bound).
+    browser_floor: int | None = None
 
     def add(self, article, predictions: Sequence[Prediction],
             browser_candidates: BrowserCandidates | None = None) -> None:
@@ -202,13 +205,16 @@ class ReportCollector:
         """Put the candidates into the browser's sample, in order, and empty them.
 
         Only candidates that can be kept are pushed: none below the ``browser_sentences``-th
-        largest negated key among them, so the sample is the one pushing each would give.
+        largest negated key among them, so the sample is the one pushing each would give,
+        and none below :attr:`browser_floor`, which the merged sample would turn away.
         """
         size = self.config.browser_sentences
         negated_keys, predictions, outlets = candidates.negated_keys, candidates.predictions, candidates.outlets
         chosen: Iterable[int] = range(len(negated_keys) if size > 0 else 0)
-        if len(negated_keys) > size > 0:
-            floor = heapq.nlargest(size, negated_keys)[-1]
+        floor = heapq.nlargest(size, negated_keys)[-1] if len(negated_keys) > size > 0 else None
+        if self.browser_floor is not None:
+            floor = self.browser_floor if floor is None else max(floor, self.browser_floor)
+        if floor is not None:
             chosen = list(itertools.compress(chosen, map(floor.__le__, negated_keys)))
         entries = [(negated_keys[i], predictions[i], outlets[i]) for i in chosen]
         candidates.clear()  # holds predictions: nothing of them stays past this
@@ -323,6 +329,15 @@ class ReportCollector:
                 kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:cap]
                 self.terms[outlet] = Counter(dict(kept))
 
+    def current_browser_floor(self) -> int | None:
+        """The negated key a new sentence needs at least to enter the browser sample (None until it is full).
+
+        The floor only rises as sentences are merged, so a chunk's collector given it as its
+        :attr:`browser_floor` leaves out only sentences the merged sample would never keep.
+        """
+        full = len(self.browser) >= self.config.browser_sentences > 0
+        return self.browser[0][0] if full else None
+
     def browser_items(self) -> list[dict]:
         """The sentence browser's sample, smallest key first (the same order whatever the engine)."""
         return _ordered(self.browser, BROWSER_FIELDS)
@@ -369,9 +384,15 @@ def _unpacked(entries: list[tuple]) -> list:
 
 
 def summarise_chunk(results: Iterable, frames: Sequence[str], phrases: Sequence[str] = (),
-                    config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset()) -> ReportCollector:
-    """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran)."""
-    collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys)
+                    config: Config = DEFAULT_CONFIG, training_keys: frozenset[str] = frozenset(),
+                    browser_floor: int | None = None) -> ReportCollector:
+    """The collector of one chunk of :class:`~framelens.prediction.ArticlePredictions` (runs where the chunk ran).
+
+    ``browser_floor``: the merged collector's :meth:`~ReportCollector.current_browser_floor` when
+    the chunk was sent; the chunk then sends back only browser candidates that can still be kept.
+    """
+    collector = ReportCollector(tuple(frames), tuple(phrases), config, training_keys=training_keys,
+                                browser_floor=browser_floor)
     browser_candidates = BrowserCandidates()
     for item in results:
         collector.add(item.article, item.predictions, browser_candidates)
