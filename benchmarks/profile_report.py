@@ -4,7 +4,8 @@
 
 Generates bench_report.py's corpus (17 sentences per article, 40 outlets, 12 months),
 predicts it once with ``framelens predict --jobs 2`` (or reads ``--predictions``), then
-in this process: summarises it chunk by chunk as the workers would (ReportCollector.add),
+in this process: summarises it chunk by chunk as the workers would (ReportCollector.add; each
+chunk told the browser floor of the chunks before it, as with --jobs 1), merges the summaries,
 builds the statistics and writes the report directory, under cProfile. Prints wall
 seconds per stage, then the cumulative time of the named suspects. cProfile slows
 Python-level code more than C code, so Python-heavy stages look somewhat larger.
@@ -73,20 +74,28 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
     builder = ReportBuilder(out_dir, frames, (), DEFAULT_CONFIG)
     profiler = cProfile.Profile() if not plain else _NoProfiler()
     stages = {}
-    start = time.perf_counter()
+    summarising = merging = 0.0
+    sent = 0
     profiler.enable()
-    summaries = [summarise_chunk(chunk.results, frames, (), DEFAULT_CONFIG) for chunk in chunks]
-    stages["summarise chunks (in workers when predicting)"] = time.perf_counter() - start
-    start = time.perf_counter()
-    for chunk, summary in zip(chunks, summaries, strict=False):
+    for chunk in chunks:
+        # As --jobs 1 runs them: each chunk is summarised with the browser floor of the chunks before it.
+        start = time.perf_counter()
+        summary = summarise_chunk(chunk.results, frames, (), DEFAULT_CONFIG, browser_floor=builder.browser_floor())
+        summarising += time.perf_counter() - start
+        sent += len(summary.browser)
+        start = time.perf_counter()
         builder.add(chunk.results, summary)
-    stages["merge + sentences.csv"] = time.perf_counter() - start
+        merging += time.perf_counter() - start
+    stages["summarise chunks (in workers when predicting)"] = summarising
+    stages["merge + sentences.csv"] = merging
     start = time.perf_counter()
     builder.finish(model, ReportContext(inputs=[str(predictions)], corpus_name="bench"))
     stages["finish: statistics, figures, pages"] = time.perf_counter() - start
     profiler.disable()
     for name, seconds in stages.items():
         print(f"{name:<50} {seconds:>7.1f} s")
+    unbounded = sum(min(DEFAULT_CONFIG.browser_sentences, chunk.sentences) for chunk in chunks)
+    print(f"browser candidates sent back with the chunks' summaries: {sent:,} ({unbounded:,} without the floor)")
     if plain:
         return
     by_function = {(path, name): row for (path, _, name), row in pstats.Stats(profiler).stats.items()}
