@@ -94,7 +94,7 @@ def run_chunks(
     of one): it is called as ``summarise(list_of_ArticlePredictions)`` where the
     chunk ran. With ``summary_context``, that is called here as each chunk is sent
     and its (picklable) value travels with the chunk: ``summarise(results, context)``
-    (the report sends how high a sentence's sample key must be to still be sampled).
+    (the report sends the point below which its sentence sample turns sentences away).
     With ``keep_predictions=False`` only the summary and the counts come back
     (``results`` is empty), which is what keeps a report of a huge corpus small.
     """
