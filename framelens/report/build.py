@@ -85,9 +85,9 @@ class ReportBuilder:
         if self._sentences is not None:
             for item in results:
                 self._sentences.write_article(item.predictions)
-        if not isinstance(summary, ReportCollector):
+        if not isinstance(summary, ReportCollector):  # a predictions file: summarised here, told the floor too
             summary = summarise_chunk(results, self.frames, self.collector.phrases, self.config,
-                                      self.collector.training_keys)
+                                      self.collector.training_keys, browser_floor=self.browser_floor())
         self.collector.merge(summary)
 
     def finish(self, model=None, context: ReportContext | None = None) -> ReportTables:
