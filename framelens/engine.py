@@ -87,6 +87,7 @@ def run_chunks(
     summarise: Summarise | None = None,
     summary_context: Callable[[], object] | None = None,
     keep_predictions: bool = True,
+    on_idle: Callable[[], None] | None = None,
 ) -> Iterator[ChunkResult]:
     """Classify ``articles`` chunk by chunk with the chosen engine; one :class:`ChunkResult` per chunk, in order.
 
@@ -97,6 +98,8 @@ def run_chunks(
     (the report sends the point below which its sentence sample turns sentences away).
     With ``keep_predictions=False`` only the summary and the counts come back
     (``results`` is empty), which is what keeps a report of a huge corpus small.
+    ``on_idle`` is called once, if this process ends up with nothing to do but wait for
+    workers (the input read, its own chunks done): the report gets its drawing ready then.
     """
     if engine not in ("local", "dask"):
         raise EngineError(f"unknown engine '{engine}'; use local or dask")
@@ -108,13 +111,13 @@ def run_chunks(
     gc.freeze()
     try:
         if engine == "dask":
-            yield from _run_dask(model, articles, task, context, scheduler, jobs, config)
+            yield from _run_dask(model, articles, task, context, scheduler, jobs, config, on_idle)
         elif jobs <= 1:
             loaded = _loaded(model)
             for chunk in chunked(articles, config.chunk_articles):
                 yield task.result(chunk, task(loaded, chunk, context()))
         else:
-            yield from _run_processes(model, articles, task, context, jobs, config)
+            yield from _run_processes(model, articles, task, context, jobs, config, on_idle)
     finally:
         gc.unfreeze()
 
@@ -153,13 +156,19 @@ class _ChunkTask:
         self.keep_predictions = keep_predictions
         self.with_context = with_context
 
-    def __call__(self, model, chunk: list[Article], context: object = None) -> _TaskOutput:
+    def __call__(self, model, chunk: list[Article], context: object = None,
+                 between: Callable[[], None] | None = None) -> _TaskOutput:
+        """``between`` is called after each article is classified (the parent feeds its workers then)."""
         from .prediction import predict_articles
         from .sentences import default_splitter
 
         splitter = default_splitter(self.splitter) if self.split else None
-        results = list(predict_articles(model, chunk, split=self.split, chunk_sentences=self.chunk_sentences,
-                                        splitter=splitter))
+        results = []
+        for item in predict_articles(model, chunk, split=self.split, chunk_sentences=self.chunk_sentences,
+                                     splitter=splitter):
+            results.append(item)
+            if between is not None:
+                between()
         if self.summarise is None:
             summary = None
         else:
@@ -246,13 +255,16 @@ def _no_context() -> None:
 
 
 def _run_processes(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
-                   context: Callable[[], object], jobs: int, config: Config) -> Iterator[ChunkResult]:
+                   context: Callable[[], object], jobs: int, config: Config,
+                   on_idle: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
     """This process and ``jobs - 1`` worker processes share the chunks; results come back in order.
 
     This process reads, writes and classifies a chunk itself whenever every worker
     already has ``tasks_in_flight_per_worker`` chunks, so ``--jobs N`` means N
     processes in all (not N workers plus a mostly idle parent): less memory, no
-    oversubscribed cores.
+    oversubscribed cores. While it classifies a chunk it keeps feeding the workers
+    (after every article), so a worker never waits for this process to finish its
+    own chunk, however much merging and writing this process also does.
     """
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -260,36 +272,57 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
 
     workers = jobs - 1
     worker_limit = workers * config.tasks_in_flight_per_worker
+    queue_limit = worker_limit + config.tasks_in_flight_per_worker
     # "spawn": workers start clean, whatever threads this process runs (fork is unsafe then).
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(_worker_source(model), os.getpid()))
     local_model = None
-    # Per chunk, in input order: (articles, Future) or (articles, output computed here).
-    queue: deque[tuple[list[Article], Future | _TaskOutput]] = deque()
+    reader = chunked(articles, config.chunk_articles)
+    exhausted = False
+    # Per chunk, in input order: [articles, Future or the output computed here (None while it is computed)].
+    queue: deque[list] = deque()
 
     def in_flight() -> int:
         return sum(1 for _, item in queue if isinstance(item, Future) and not item.done())
 
     def ready() -> bool:
-        return bool(queue) and (not isinstance(queue[0][1], Future) or queue[0][1].done())
+        return bool(queue) and queue[0][1] is not None and (not isinstance(queue[0][1], Future) or queue[0][1].done())
 
     def pop() -> ChunkResult:
         chunk, item = queue.popleft()
         return task.result(chunk, item.result() if isinstance(item, Future) else item)
 
+    def feed_workers() -> None:
+        nonlocal exhausted
+        while not exhausted and in_flight() < worker_limit and len(queue) <= queue_limit:
+            chunk = next(reader, None)
+            if chunk is None:
+                exhausted = True
+            else:
+                queue.append([chunk, pool.submit(_run_in_worker, task, chunk, context())])
+
     finished = False
     try:
-        for chunk in chunked(articles, config.chunk_articles):
-            if in_flight() < worker_limit:
-                queue.append((chunk, pool.submit(_run_in_worker, task, chunk, context())))
-            else:
+        while True:
+            feed_workers()
+            if exhausted:
+                break
+            if in_flight() >= worker_limit:  # every worker is busy: classify the next chunk here
+                chunk = next(reader, None)
+                if chunk is None:
+                    break
                 if local_model is None:
                     local_model = _loaded(model)
-                queue.append((chunk, task(local_model, chunk, context())))
+                entry: list = [chunk, None]
+                queue.append(entry)
+                entry[1] = task(local_model, chunk, context(), between=feed_workers)
             # Hand on what is ready at the front; wait for it only when too much has piled up.
-            while ready() or len(queue) > worker_limit + config.tasks_in_flight_per_worker:
+            while ready() or len(queue) > queue_limit:
                 yield pop()
         while queue:
+            if on_idle is not None and not ready():
+                on_idle()
+                on_idle = None
             yield pop()
         finished = True
     except BrokenProcessPool:
@@ -302,7 +335,8 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
 
 
 def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, context: Callable[[], object],
-              scheduler: str | None, jobs: int, config: Config) -> Iterator[ChunkResult]:
+              scheduler: str | None, jobs: int, config: Config,
+              on_idle: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
     """Chunks go to a Dask cluster as tasks, at most ``tasks_in_flight_per_worker`` per worker.
 
     Articles are read here and shipped with their task, so the workers of a remote
@@ -335,6 +369,9 @@ def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
                 chunk, future = pending.popleft()
                 yield task.result(chunk, future.result())
         while pending:
+            if on_idle is not None and not pending[0][1].done():
+                on_idle()
+                on_idle = None
             chunk, future = pending.popleft()
             yield task.result(chunk, future.result())
     finally:

@@ -101,6 +101,75 @@ def test_small_chunks_across_processes_keep_input_order(corpus, forked_workers):
     assert got == expected
 
 
+class WaitingModel(KeywordModel):
+    """In the test process, each batch waits until the worker's latest chunk is done, and notes how many were sent."""
+
+    def __init__(self, parent: int, sent: list):
+        self.parent, self.sent, self.seen = parent, sent, []
+
+    def __getstate__(self):  # a worker gets the keyword model alone
+        return {}
+
+    def predict_proba(self, texts):
+        import os
+
+        if getattr(self, "parent", None) == os.getpid():
+            self.sent[-1].result(timeout=60)
+            self.seen.append(len(self.sent))
+        return super().predict_proba(texts)
+
+
+def test_the_worker_gets_its_next_chunk_while_this_process_classifies_one(corpus, forked_workers, monkeypatch):
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    sent: list = []
+    submit = ProcessPoolExecutor.submit
+
+    def noting_submit(self, *args, **kwargs):
+        sent.append(future := submit(self, *args, **kwargs))
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", noting_submit)
+    model = WaitingModel(os.getpid(), sent)
+    articles = list(read_corpus(corpus))
+    # The worker has chunks 1 and 2 when this process takes chunk 3, in batches of about two articles.
+    config = Config(chunk_articles=5, chunk_sentences=30)
+    got = [item.predictions for item in run_predictions(model, articles, jobs=2, config=config)]
+    assert got == [item.predictions for item in predict_articles(KeywordModel(), articles)]
+    # The first batch here waited until the worker was done with both; before the second batch the
+    # worker was sent two more (up to the bound on chunks held), not only after this chunk.
+    assert model.seen[:3] == [2, 4, 4]
+
+
+def slow_in_workers(results, parent: int):
+    """A chunk summary that takes a while wherever this process is not."""
+    import os
+    import time
+
+    if os.getpid() != parent:
+        time.sleep(0.2)
+    return len(results)
+
+
+@pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
+def test_on_idle_is_called_once_when_only_workers_are_left_to_wait_for(corpus, options, request, forked_workers):
+    import os
+
+    if options.get("engine") == "dask":
+        request.getfixturevalue("local_dask")
+    delivered: list[int] = []
+    idle: list[int] = []
+    for chunk in run_chunks(KeywordModel(), list(read_corpus(corpus)), config=Config(chunk_articles=8),
+                            summarise=partial(slow_in_workers, parent=os.getpid()),
+                            on_idle=lambda: idle.append(len(delivered)), **options):
+        delivered.append(chunk.summary)
+    assert delivered == [8, 8, 8, 8, 8]
+    # One process has no one to wait for; otherwise the input is read before the last chunk is back.
+    assert idle == ([] if not options else idle[:1]) and len(idle) == (0 if not options else 1)
+    assert not idle or idle[0] < 5
+
+
 def labels_per_outlet(results, *, prefix=""):
     """A trivial chunk summary: (outlet, frame) -> sentences, tagged with the pid that computed it."""
     import os

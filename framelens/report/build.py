@@ -80,6 +80,17 @@ class ReportBuilder:
         """
         return self.collector.current_browser_floor()
 
+    def get_ready_to_draw(self) -> None:
+        """Load the drawing code and fonts in this process now, while it would only wait for workers.
+
+        Pass it to the engine as ``on_idle``: this process draws its share of the figures at
+        the end, and its first figure would otherwise start with that second of loading.
+        """
+        if self._helpers is not None:  # without helpers nothing waits on workers here
+            from .figures import warm_up
+
+            warm_up()
+
     def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
         if self._sentences is not None:
