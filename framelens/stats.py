@@ -8,7 +8,6 @@ seed give the same numbers.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -219,23 +218,29 @@ def log_odds_dirichlet(
     for group_counts in counts.values():
         total.update(group_counts)
     corpus_size = sum(total.values())
+    terms = list(total)
+    index = {term: i for i, term in enumerate(terms)}
+    count_all = np.fromiter(total.values(), dtype=float, count=len(terms))
+    alpha = prior_size * count_all / corpus_size
     result: dict[str, list[dict]] = {}
+    # One group at a time over the whole vocabulary as arrays: the same arithmetic, in the same
+    # order, as term by term (memory: a few vectors of the vocabulary's length).
     for group, group_counts in counts.items():
         n_group = sum(group_counts.values())
         n_rest = corpus_size - n_group
-        scored = []
-        for term, count_all in total.items():
-            alpha = prior_size * count_all / corpus_size
-            y_group = group_counts.get(term, 0)
-            y_rest = count_all - y_group
-            other_group = n_group + prior_size - y_group - alpha
-            other_rest = n_rest + prior_size - y_rest - alpha
-            if other_group <= 0 or other_rest <= 0:
-                continue  # a term that is the whole vocabulary on one side has no odds to compare
-            delta = math.log((y_group + alpha) / other_group) - math.log((y_rest + alpha) / other_rest)
-            z = delta / math.sqrt(1 / (y_group + alpha) + 1 / (y_rest + alpha))
-            if z > threshold and y_group > 0:
-                scored.append((z, term, y_group, y_rest))
+        y_group = np.zeros(len(terms))
+        y_group[np.fromiter(map(index.__getitem__, group_counts), dtype=np.intp, count=len(group_counts))] = \
+            np.fromiter(group_counts.values(), dtype=float, count=len(group_counts))
+        y_rest = count_all - y_group
+        other_group = n_group + prior_size - y_group - alpha
+        other_rest = n_rest + prior_size - y_rest - alpha
+        # A term that is the whole vocabulary on one side has no odds to compare.
+        comparable = (other_group > 0) & (other_rest > 0) & (y_group > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = np.log((y_group + alpha) / other_group) - np.log((y_rest + alpha) / other_rest)
+            z = delta / np.sqrt(1 / (y_group + alpha) + 1 / (y_rest + alpha))
+        scored = [(float(z[i]), terms[i], int(y_group[i]), int(y_rest[i]))
+                  for i in np.flatnonzero(comparable & (z > threshold))]
         scored.sort(key=lambda item: (-item[0], item[1]))
         result[group] = [{"term": term, "z": round(z, 3), "count": count, "count_rest": rest}
                          for z, term, count, rest in scored[:top]]
