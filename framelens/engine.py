@@ -87,7 +87,6 @@ def run_chunks(
     summarise: Summarise | None = None,
     summary_context: Callable[[], object] | None = None,
     keep_predictions: bool = True,
-    on_idle: Callable[[], None] | None = None,
 ) -> Iterator[ChunkResult]:
     """Classify ``articles`` chunk by chunk with the chosen engine; one :class:`ChunkResult` per chunk, in order.
 
@@ -98,8 +97,6 @@ def run_chunks(
     (the report sends the point below which its sentence sample turns sentences away).
     With ``keep_predictions=False`` only the summary and the counts come back
     (``results`` is empty), which is what keeps a report of a huge corpus small.
-    ``on_idle`` is called once, if this process ends up with nothing to do but wait for
-    workers (the input read, its own chunks done): the report gets its drawing ready then.
     """
     if engine not in ("local", "dask"):
         raise EngineError(f"unknown engine '{engine}'; use local or dask")
@@ -111,13 +108,13 @@ def run_chunks(
     gc.freeze()
     try:
         if engine == "dask":
-            yield from _run_dask(model, articles, task, context, scheduler, jobs, config, on_idle)
+            yield from _run_dask(model, articles, task, context, scheduler, jobs, config)
         elif jobs <= 1:
             loaded = _loaded(model)
             for chunk in chunked(articles, config.chunk_articles):
                 yield task.result(chunk, task(loaded, chunk, context()))
         else:
-            yield from _run_processes(model, articles, task, context, jobs, config, on_idle)
+            yield from _run_processes(model, articles, task, context, jobs, config)
     finally:
         gc.unfreeze()
 
@@ -255,8 +252,7 @@ def _no_context() -> None:
 
 
 def _run_processes(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
-                   context: Callable[[], object], jobs: int, config: Config,
-                   on_idle: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
+                   context: Callable[[], object], jobs: int, config: Config) -> Iterator[ChunkResult]:
     """This process and ``jobs - 1`` worker processes share the chunks; results come back in order.
 
     This process reads, writes and classifies a chunk itself whenever every worker
@@ -264,7 +260,9 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
     processes in all (not N workers plus a mostly idle parent): less memory, no
     oversubscribed cores. While it classifies a chunk it keeps feeding the workers
     (after every article), so a worker never waits for this process to finish its
-    own chunk, however much merging and writing this process also does.
+    own chunk, however much merging and writing this process also does; and it keeps
+    the last chunk rather than queue it behind a busy worker, so it does not sit idle
+    at the end while that worker works through two.
     """
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -278,7 +276,7 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
                                initializer=_start_worker, initargs=(_worker_source(model), os.getpid()))
     local_model = None
     reader = chunked(articles, config.chunk_articles)
-    exhausted = False
+    upcoming: deque[list[Article]] = deque()  # read one chunk ahead, to know which chunk is the last
     # Per chunk, in input order: [articles, Future or the output computed here (None while it is computed)].
     queue: deque[list] = deque()
 
@@ -292,27 +290,31 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
         chunk, item = queue.popleft()
         return task.result(chunk, item.result() if isinstance(item, Future) else item)
 
+    def workers_full() -> bool:
+        """Whether the next chunk is this process's: the workers have enough queued.
+
+        The last chunk does not queue behind a worker's running one: this process would
+        then sit idle at the end while that worker works through both.
+        """
+        while len(upcoming) < 2 and (chunk := next(reader, None)) is not None:
+            upcoming.append(chunk)
+        return in_flight() >= (workers if len(upcoming) == 1 else worker_limit)
+
     def feed_workers() -> None:
-        nonlocal exhausted
-        while not exhausted and in_flight() < worker_limit and len(queue) <= queue_limit:
-            chunk = next(reader, None)
-            if chunk is None:
-                exhausted = True
-            else:
-                queue.append([chunk, pool.submit(_run_in_worker, task, chunk, context())])
+        while not workers_full() and upcoming and len(queue) <= queue_limit:
+            chunk = upcoming.popleft()
+            queue.append([chunk, pool.submit(_run_in_worker, task, chunk, context())])
 
     finished = False
     try:
         while True:
             feed_workers()
-            if exhausted:
+            if not upcoming:
                 break
-            if in_flight() >= worker_limit:  # every worker is busy: classify the next chunk here
-                chunk = next(reader, None)
-                if chunk is None:
-                    break
+            if workers_full():  # classify the next chunk here, feeding the workers as it goes
                 if local_model is None:
                     local_model = _loaded(model)
+                chunk = upcoming.popleft()
                 entry: list = [chunk, None]
                 queue.append(entry)
                 entry[1] = task(local_model, chunk, context(), between=feed_workers)
@@ -320,9 +322,6 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
             while ready() or len(queue) > queue_limit:
                 yield pop()
         while queue:
-            if on_idle is not None and not ready():
-                on_idle()
-                on_idle = None
             yield pop()
         finished = True
     except BrokenProcessPool:
@@ -335,8 +334,7 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
 
 
 def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask, context: Callable[[], object],
-              scheduler: str | None, jobs: int, config: Config,
-              on_idle: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
+              scheduler: str | None, jobs: int, config: Config) -> Iterator[ChunkResult]:
     """Chunks go to a Dask cluster as tasks, at most ``tasks_in_flight_per_worker`` per worker.
 
     Articles are read here and shipped with their task, so the workers of a remote
@@ -369,9 +367,6 @@ def _run_dask(model: ModelSource, articles: Iterable[Article], task: _ChunkTask,
                 chunk, future = pending.popleft()
                 yield task.result(chunk, future.result())
         while pending:
-            if on_idle is not None and not pending[0][1].done():
-                on_idle()
-                on_idle = None
             chunk, future = pending.popleft()
             yield task.result(chunk, future.result())
     finally:

@@ -142,32 +142,15 @@ def test_the_worker_gets_its_next_chunk_while_this_process_classifies_one(corpus
     assert model.seen[:3] == [2, 4, 4]
 
 
-def slow_in_workers(results, parent: int):
-    """A chunk summary that takes a while wherever this process is not."""
-    import os
-    import time
-
-    if os.getpid() != parent:
-        time.sleep(0.2)
-    return len(results)
-
-
-@pytest.mark.parametrize("options", [{}, {"jobs": 2}, {"engine": "dask", "jobs": 2}], ids=["jobs1", "jobs2", "dask"])
-def test_on_idle_is_called_once_when_only_workers_are_left_to_wait_for(corpus, options, request, forked_workers):
+def test_the_last_chunk_is_classified_here_rather_than_queued_behind_a_busy_worker(corpus, forked_workers):
     import os
 
-    if options.get("engine") == "dask":
-        request.getfixturevalue("local_dask")
-    delivered: list[int] = []
-    idle: list[int] = []
-    for chunk in run_chunks(KeywordModel(), list(read_corpus(corpus)), config=Config(chunk_articles=8),
-                            summarise=partial(slow_in_workers, parent=os.getpid()),
-                            on_idle=lambda: idle.append(len(delivered)), **options):
-        delivered.append(chunk.summary)
-    assert delivered == [8, 8, 8, 8, 8]
-    # One process has no one to wait for; otherwise the input is read before the last chunk is back.
-    assert idle == ([] if not options else idle[:1]) and len(idle) == (0 if not options else 1)
-    assert not idle or idle[0] < 5
+    # Two chunks: the first goes to the worker; the second, the last, would wait behind it there.
+    articles = list(read_corpus(corpus))[:10]
+    chunks = list(run_chunks(KeywordModel(), articles, jobs=2, config=Config(chunk_articles=5),
+                             summarise=labels_per_outlet))
+    assert [pid == os.getpid() for pid, _ in (chunk.summary for chunk in chunks)] == [False, True]
+    assert [item.article for chunk in chunks for item in chunk.results] == articles
 
 
 def labels_per_outlet(results, *, prefix=""):

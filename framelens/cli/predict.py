@@ -61,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         chunks = run_chunks(model, articles, split=not args.no_split, jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, summarise=summarise,
-                            summary_context=builder.browser_floor if builder else None,
-                            on_idle=builder.get_ready_to_draw if builder else None)
+                            summary_context=builder.browser_floor if builder else None)
         for chunk in chunks:
             for item in chunk.results:
                 if writer is not None:

@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         chunks = run_chunks(model, progress.track(read_inputs(args, config)), jobs=jobs(args), engine=args.engine,
                             scheduler=args.scheduler, config=config, keep_predictions=not args.no_sentences,
                             summarise=summariser(frames, args.phrase, config, known),
-                            summary_context=builder.browser_floor, on_idle=builder.get_ready_to_draw)
+                            summary_context=builder.browser_floor)
     try:
         for chunk in chunks:
             builder.add(chunk.results, chunk.summary)
