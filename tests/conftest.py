@@ -154,7 +154,6 @@ def placeholder_figures(monkeypatch):
     monkeypatch.setattr(figures, "draw_figures", placeholders)
     # No drawing, so no helper processes to start for it (they would draw for real).
     monkeypatch.setattr(figures, "FigureHelpers", lambda processes: None)
-    monkeypatch.setattr(figures, "warm_up", lambda: None)
     for name in ("confusion_png", "reliability_png", "learning_curve_png"):
         monkeypatch.setattr(plots, name, lambda *args, **kwargs: PLACEHOLDER_PNG)
 

@@ -13,7 +13,6 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config import DEFAULT_CONFIG, Config
 from ..engine import ChunkResult
@@ -22,9 +21,6 @@ from ..prediction import ArticlePredictions
 from ..schema import Article, Prediction
 from .collect import ReportCollector, summarise_chunk
 from .data import ReportContext, ReportTables, build_report
-
-if TYPE_CHECKING:
-    from .figures import FigureHelpers
 
 
 def summariser(frames: Sequence[str], phrases: Sequence[str], config: Config = DEFAULT_CONFIG,
@@ -62,6 +58,7 @@ class ReportBuilder:
         """``jobs`` processes draw the figures at the end; the ``jobs - 1`` helpers start now."""
         from ..files import atomic_directory
         from ..output import PredictionWriter
+        from .figures import FigureHelpers
 
         self.frames = list(frames)
         self.config = config
@@ -70,17 +67,9 @@ class ReportBuilder:
         self.staging = self._stack.enter_context(atomic_directory(out_dir, marker="report.json"))
         # sentences.csv needs every record back from the workers; without it only summaries travel.
         self._sentences = PredictionWriter(self.staging / "sentences.csv", "csv", self.frames) if sentences else None
-        self._helpers: FigureHelpers | None = None
-        # With helpers this process draws a share of the figures at the end too; it loads the
-        # drawing code with the first chunk (the workers are busy by then), not at the end,
-        # where that second would hold up the figures while every core is not yet busy.
-        self._to_warm_up = jobs > 1
-        if jobs > 1:
-            from .figures import FigureHelpers
-
-            self._helpers = FigureHelpers(jobs - 1)
-            if self._helpers is not None:
-                self._stack.callback(self._helpers.close)
+        self._helpers = FigureHelpers(jobs - 1) if jobs > 1 else None
+        if self._helpers is not None:
+            self._stack.callback(self._helpers.close)
 
     def browser_floor(self) -> int | None:
         """What a chunk sent now needs to know to leave out the browser candidates this report would turn away.
@@ -93,11 +82,6 @@ class ReportBuilder:
 
     def add(self, results: Sequence[ArticlePredictions], summary: object | None) -> None:
         """One chunk: its predictions (for sentences.csv) and its collector (computed here when missing)."""
-        if self._to_warm_up:
-            from .figures import warm_up
-
-            self._to_warm_up = False
-            warm_up()
         if self._sentences is not None:
             for item in results:
                 self._sentences.write_article(item.predictions)
