@@ -277,14 +277,16 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
     local_model = None
     reader = chunked(articles, config.chunk_articles)
     upcoming: deque[list[Article]] = deque()  # read one chunk ahead, to know which chunk is the last
-    # Per chunk, in input order: [articles, Future or the output computed here (None while it is computed)].
+    # Per chunk, in input order: [articles, Future or the output computed here]. A chunk classified
+    # here is entered first (None) so the chunks sent while it runs come after it; nothing reads
+    # the queue's front until that chunk is done.
     queue: deque[list] = deque()
 
     def in_flight() -> int:
         return sum(1 for _, item in queue if isinstance(item, Future) and not item.done())
 
     def ready() -> bool:
-        return bool(queue) and queue[0][1] is not None and (not isinstance(queue[0][1], Future) or queue[0][1].done())
+        return bool(queue) and (not isinstance(queue[0][1], Future) or queue[0][1].done())
 
     def pop() -> ChunkResult:
         chunk, item = queue.popleft()

@@ -112,7 +112,6 @@ def _finditer(phrase: str, string: str) -> Iterator[re.Match]:
             position = match.end() if match.end() > match.start() else match.end() + 1
 
 
-
 def phrase_matches_by_sentence(phrase: str, texts: Sequence[str], joined: str) -> list[tuple[int, int, list[re.Match]]]:
     """Per text with a match of the phrase: its index, where it starts in the string searched, the matches.
 
