@@ -35,6 +35,12 @@ OUTLETS = 40
 MONTHS = 12
 
 
+def make_report_corpus(path: Path, articles: int) -> int:
+    """This benchmark's corpus of ``articles`` articles (17 sentences each, 40 outlets, 12 months); the count."""
+    return make_corpus(path, articles * SENTENCES_PER_ARTICLE, sentences_per_article=SENTENCES_PER_ARTICLE,
+                       outlets=OUTLETS, months=MONTHS)
+
+
 def report_sizes(report_dir: Path) -> tuple[float, float]:
     """MB of report.html and of the largest figure file."""
     figures = list((report_dir / "figures").iterdir())
@@ -71,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="framelens-bench-report-") as tmp:
         for articles in args.articles:
             corpus = Path(tmp) / f"corpus-{articles}.jsonl"
-            made = make_corpus(corpus, articles * SENTENCES_PER_ARTICLE, sentences_per_article=SENTENCES_PER_ARTICLE,
-                               outlets=OUTLETS, months=MONTHS)
+            made = make_report_corpus(corpus, articles)
             print(f"corpus: {made:,} articles, {articles * SENTENCES_PER_ARTICLE:,} sentences, {OUTLETS} outlets, "
                   f"{MONTHS} months ({corpus.stat().st_size / 1e6:.1f} MB); load average {load_average()}")
             predict = [sys.executable, str(REPO / "predict.py"), str(corpus), "--model", str(model_dir), "--quiet",

@@ -19,18 +19,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_predict import REPO, make_corpus
+from bench_predict import REPO
 
 import framelens.engine as engine
 
 _run_in_worker = engine._run_in_worker
 _classify = engine._ChunkTask.__call__
-_NOTES = os.environ.get("FRAMELENS_TIMELINE_NOTES")  # a file every process appends its notes to
-
-
 def _note(where: str, start: float) -> None:
-    if _NOTES:
-        with open(_NOTES, "a", encoding="ascii") as handle:
+    notes = os.environ.get("FRAMELENS_TIMELINE_NOTES")  # a file every process of the run appends to
+    if notes:
+        with open(notes, "a", encoding="ascii") as handle:
             handle.write(f"{where} {os.getpid()} {start:.3f} {time.time():.3f}\n")
 
 
@@ -68,7 +66,7 @@ def timeline(notes: Path, started: float, predicted: float, ended: float) -> str
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench_report import MONTHS, OUTLETS, SENTENCES_PER_ARTICLE
+    from bench_report import make_report_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=6000)
@@ -83,14 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="framelens-timeline-") as tmp:
         corpus = Path(args.corpus) if args.corpus else Path(tmp) / "corpus.jsonl"
         if not args.corpus:
-            make_corpus(corpus, args.articles * SENTENCES_PER_ARTICLE, sentences_per_article=SENTENCES_PER_ARTICLE,
-                        outlets=OUTLETS, months=MONTHS)
+            make_report_corpus(corpus, args.articles)
         notes = Path(tmp) / "notes.txt"
         notes.touch()
         os.environ["FRAMELENS_TIMELINE_NOTES"] = str(notes)
         os.environ["FRAMELENS_TIMELINE_PARENT"] = str(os.getpid())
-        global _NOTES
-        _NOTES = str(notes)
         predicted = []
         finish = build.ReportBuilder.finish
 

@@ -36,10 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="framelens-memory-") as tmp:
             corpus = Path(tmp) / "corpus.jsonl"
             if args.articles:
-                from bench_report import MONTHS, OUTLETS, SENTENCES_PER_ARTICLE
+                from bench_report import make_report_corpus
 
-                make_corpus(corpus, args.articles * SENTENCES_PER_ARTICLE, sentences_per_article=SENTENCES_PER_ARTICLE,
-                            outlets=OUTLETS, months=MONTHS)
+                make_report_corpus(corpus, args.articles)
             else:
                 make_corpus(corpus, args.sentences)
             return measure_processes(str(corpus), args.jobs, args.model, args.report)

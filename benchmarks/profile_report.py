@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_predict import REPO, load_average, make_corpus
-from bench_report import MONTHS, OUTLETS, SENTENCES_PER_ARTICLE
+from bench_predict import REPO, load_average
+from bench_report import make_report_corpus
 
 # (suspect, file suffix, function name): cumulative time of that function.
 SUSPECTS = [
@@ -123,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         predictions = Path(args.predictions) if args.predictions else Path(tmp) / "predictions.jsonl"
         if not args.predictions:
             corpus = Path(tmp) / "corpus.jsonl"
-            make_corpus(corpus, args.articles * SENTENCES_PER_ARTICLE, sentences_per_article=SENTENCES_PER_ARTICLE,
-                        outlets=OUTLETS, months=MONTHS)
+            make_report_corpus(corpus, args.articles)
             subprocess.run([sys.executable, str(REPO / "predict.py"), str(corpus), "--model", args.model, "--quiet",
                             "--jobs", "2", "--out", str(predictions)], check=True, cwd=REPO)
         print(f"load average before: {load_average()}")
