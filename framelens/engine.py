@@ -321,8 +321,12 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
                 queue.append(entry)
                 entry[1] = task(local_model, chunk, context(), between=feed_workers)
             # Hand on what is ready at the front; wait for it only when too much has piled up.
+            # The caller writes and merges each result: the workers are topped up first, so
+            # they do not wait for that (a report merges and writes for a second or more).
             while ready() or len(queue) > queue_limit:
-                yield pop()
+                result = pop()
+                feed_workers()
+                yield result
         while queue:
             yield pop()
         finished = True

@@ -413,3 +413,32 @@ def test_a_dask_report_from_summaries_alone_equals_the_local_report(corpus, loca
         assert not Path(f"rep-{engine}/sentences.csv").exists()
     assert json.dumps(reports["local"], sort_keys=True) == json.dumps(reports["dask"], sort_keys=True)
     assert reports["dask"]["corpus"]["sentences"] == 40 * 27
+
+
+def test_the_worker_gets_its_next_chunk_while_the_caller_handles_a_result(corpus, forked_workers, monkeypatch):
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    sent: list = []
+    submit = ProcessPoolExecutor.submit
+
+    def noting_submit(self, *args, **kwargs):
+        sent.append(future := submit(self, *args, **kwargs))
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", noting_submit)
+    articles = list(read_corpus(corpus))
+    sent_when_handed: list[int] = []
+    handed = []
+    for chunk in run_chunks(KeywordModel(), articles, jobs=2, config=Config(chunk_articles=5)):
+        sent_when_handed.append(len(sent))
+        handed.extend(item.article for item in chunk.results)
+        # The caller takes its time with each result (a report merges and writes), long enough
+        # for the worker to finish everything it was sent.
+        deadline = time.monotonic() + 60
+        while not all(future.done() for future in sent) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert handed == articles
+    # The first two chunks went to the worker. While the caller handled the first, the worker
+    # finished the second; it was sent another before the second was handed on, not after.
+    assert sent_when_handed[1] > sent_when_handed[0] >= 2
