@@ -234,6 +234,23 @@ def test_rendered_figures_are_byte_for_byte_reproducible():
     assert b"Date" not in first["svg"] and b"Matplotlib v" not in first["svg"]
 
 
+def test_margins_are_those_tight_layout_gives():
+    # plots.tighten measures the axes once; Figure.tight_layout measures them twice, to the same margins.
+    rows = [{"outlet": f"Outlet {i} with a long name", "articles": 3, "sentences": 25, "few_articles": False,
+             "shares": {"a": {"share": 0.5, "low": 0.3, "high": 0.7}, "b": {"share": 0.2, "low": 0.1, "high": 0.4}}}
+            for i in range(5)]
+    colours = {"a": "#0072B2", "b": "#E69F00"}
+    margins = []
+    for fit in (plots.tighten, lambda figure: figure.tight_layout()):
+        figure = plots.new_figure((7, 3))
+        plots.share_panels(list(figure.subplots(1, 2, sharey=True).flat), rows, ["a", "b"], colours, "seeds")
+        fit(figure)
+        params = figure.subplotpars
+        margins.append([params.left, params.right, params.bottom, params.top, params.wspace])
+    assert margins[0] == pytest.approx(margins[1], abs=1e-12)
+    assert margins[0][0] > 0.2  # room made for the outlet names
+
+
 def test_mpl_safe_and_time_gaps():
     from datetime import date
 
