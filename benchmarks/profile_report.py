@@ -7,8 +7,10 @@ predicts it once with ``framelens predict --jobs 2`` (or reads ``--predictions``
 in this process: summarises it chunk by chunk as the workers would (ReportCollector.add; each
 chunk told the browser floor of the chunks before it, as with --jobs 1), merges the summaries,
 builds the statistics and writes the report directory, under cProfile. Prints wall
-seconds per stage, then the cumulative time of the named suspects. cProfile slows
-Python-level code more than C code, so Python-heavy stages look somewhat larger.
+seconds per stage (the last in its parts: statistics, figures, which include this process
+starting matplotlib, and files), what a new process pays to start matplotlib, then the
+cumulative time of the named suspects. cProfile slows Python-level code more than C code,
+so Python-heavy stages look somewhat larger; ``--plain`` runs without it.
 """
 from __future__ import annotations
 
@@ -88,12 +90,17 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
         merging += time.perf_counter() - start
     stages["summarise chunks (in workers when predicting)"] = summarising
     stages["merge + sentences.csv"] = merging
+    parts = _timing_finish_parts()
     start = time.perf_counter()
     builder.finish(model, ReportContext(inputs=[str(predictions)], corpus_name="bench"))
     stages["finish: statistics, figures, pages"] = time.perf_counter() - start
     profiler.disable()
     for name, seconds in stages.items():
         print(f"{name:<50} {seconds:>7.1f} s")
+    for name, seconds in parts.items():
+        print(f"  {name:<48} {seconds:>7.1f} s")
+    print(f"{'a new process: import matplotlib, first figure':<50} {_matplotlib_start():>7.1f} s"
+          "  (the figure helper and the main process each pay it)")
     unbounded = sum(min(DEFAULT_CONFIG.browser_sentences, chunk.sentences) for chunk in chunks)
     print(f"browser candidates sent back with the chunks' summaries: {sent:,} ({unbounded:,} without the floor)")
     if plain:
@@ -110,6 +117,39 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
           f"report.json {(out_dir / 'report.json').stat().st_size / 1e6:.2f} MB")
     if os.environ.get("PROFILE_TOP"):
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(os.environ["PROFILE_TOP"]))
+
+
+def _timing_finish_parts() -> dict[str, float]:
+    """Time the parts of ReportBuilder.finish as it calls them (the dict fills in as they run)."""
+    from framelens.report import build, figures, write
+
+    parts = {"statistics (build_report)": 0.0, "figures, PNG + SVG (draw_figures)": 0.0,
+             "files and pages (write_report_directory)": 0.0}
+
+    def timed(module, function: str, part: str) -> None:
+        original = getattr(module, function)
+
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                parts[part] += time.perf_counter() - start
+
+        setattr(module, function, wrapper)
+
+    timed(build, "build_report", "statistics (build_report)")
+    timed(figures, "draw_figures", "figures, PNG + SVG (draw_figures)")
+    timed(write, "write_report_directory", "files and pages (write_report_directory)")
+    return parts
+
+
+def _matplotlib_start() -> float:
+    """Seconds a fresh process takes to import matplotlib and draw its first (tiny) figure."""
+    code = ("import time; start = time.perf_counter(); from framelens.report.figures import warm_up; warm_up(); "
+            "print(time.perf_counter() - start)")
+    return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                cwd=REPO).stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
