@@ -260,9 +260,9 @@ def _run_processes(model: ModelSource, articles: Iterable[Article], task: _Chunk
     processes in all (not N workers plus a mostly idle parent): less memory, no
     oversubscribed cores. While it classifies a chunk it keeps feeding the workers
     (after every article), so a worker never waits for this process to finish its
-    own chunk, however much merging and writing this process also does; and it keeps
-    the last chunk rather than queue it behind a busy worker, so it does not sit idle
-    at the end while that worker works through two.
+    own chunk, and it tops them up before handing each result on to be merged and
+    written. It keeps the last chunk rather than queue it behind a busy worker, so it
+    does not sit idle at the end while that worker works through two.
     """
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
