@@ -119,18 +119,25 @@ class WaitingModel(KeywordModel):
         return super().predict_proba(texts)
 
 
-def test_the_worker_gets_its_next_chunk_while_this_process_classifies_one(corpus, forked_workers, monkeypatch):
-    import os
+@pytest.fixture
+def sent(monkeypatch) -> list:
+    """The futures of every chunk sent to a worker process, in the order sent."""
     from concurrent.futures import ProcessPoolExecutor
 
-    sent: list = []
+    futures: list = []
     submit = ProcessPoolExecutor.submit
 
     def noting_submit(self, *args, **kwargs):
-        sent.append(future := submit(self, *args, **kwargs))
+        futures.append(future := submit(self, *args, **kwargs))
         return future
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", noting_submit)
+    return futures
+
+
+def test_the_worker_gets_its_next_chunk_while_this_process_classifies_one(corpus, forked_workers, sent):
+    import os
+
     model = WaitingModel(os.getpid(), sent)
     articles = list(read_corpus(corpus))
     # The worker has chunks 1 and 2 when this process takes chunk 3, in batches of about two articles.
@@ -415,18 +422,9 @@ def test_a_dask_report_from_summaries_alone_equals_the_local_report(corpus, loca
     assert reports["dask"]["corpus"]["sentences"] == 40 * 27
 
 
-def test_the_worker_gets_its_next_chunk_while_the_caller_handles_a_result(corpus, forked_workers, monkeypatch):
+def test_the_worker_gets_its_next_chunk_while_the_caller_handles_a_result(corpus, forked_workers, sent):
     import time
-    from concurrent.futures import ProcessPoolExecutor
 
-    sent: list = []
-    submit = ProcessPoolExecutor.submit
-
-    def noting_submit(self, *args, **kwargs):
-        sent.append(future := submit(self, *args, **kwargs))
-        return future
-
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", noting_submit)
     articles = list(read_corpus(corpus))
     sent_when_handed: list[int] = []
     handed = []
