@@ -134,6 +134,20 @@ def test_one_outlet_apart_among_forty_is_found_where_holm_could_not():
     assert {(p["p_value"], p["p_adjusted"]) for p in pairs if "O0" not in p["outlets"]} == {(1.0, 1.0)}
 
 
+def test_the_page_gets_the_strongest_pairs_in_the_order_of_pairwise_csv():
+    shares = {"A": CONCERN, "B": HEGEMONY, "C": NEUTRAL, "D": (0.3, 0.4, 0.3)}
+    items = [_article(f"{outlet}{i}", outlet, [("The treaty was signed.", proba), ("Talks went on.", proba)])
+             for outlet, proba in shares.items() for i in range(3)]
+    config = DEFAULT_CONFIG.__class__(pairwise_in_page=2)
+    tables = build_report(_collect(items, (len(items),), config=config), config=config)
+    rows = tables.pairwise_rows
+    order = [(r["p_adjusted"], -r["statistic"], [r["outlet_a"], r["outlet_b"]]) for r in rows]
+    assert len(rows) == 6 and order == sorted(order)
+    difference = tables.report["difference"]
+    assert difference["pairwise_total"] == 6
+    assert [p["outlets"] for p in difference["pairwise"]] == [[r["outlet_a"], r["outlet_b"]] for r in rows[:2]]
+
+
 def test_keyness_lists_only_terms_past_the_threshold():
     from collections import Counter
 

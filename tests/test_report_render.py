@@ -109,17 +109,21 @@ def test_samples_and_pairwise_are_stated(html, markdown):
     assert html.count("calibrated probability</b>:") == 1
 
 
-def test_only_the_ten_strongest_pairwise_comparisons_are_shown(figures):
+def test_the_pairwise_comparisons_are_shown_as_the_report_orders_them(figures):
+    # The report lists the strongest pairs in pairwise.csv's order; here equal adjusted p and
+    # own p rising down the list, which a re-sort by p would turn round.
     report = sample_report()
     report["difference"]["pairwise"] = [
-        {"outlets": [f"A{i}", f"B{i}"], "statistic": 1.0, "p_value": 0.01 * (15 - i), "p_adjusted": 0.02 * (15 - i),
-         "articles": [3, 4]} for i in range(15)]
+        {"outlets": [f"A{i}", f"B{i}"], "statistic": 1.0 - 0.01 * i, "p_value": 0.001 * (10 - i), "p_adjusted": 0.05,
+         "articles": [3, 4]} for i in range(10)]
     report["difference"]["pairwise_total"] = 15
     page = render_html(report, figures)
     shown = re.findall(r"<tr><td>A(\d+)</td><td>B\d+</td>", page)
-    assert shown == [str(i) for i in range(14, 4, -1)]
+    assert shown == [str(i) for i in range(10)]
+    assert "<h3>Pairwise comparisons: the 10 strongest</h3>" in page
     assert "All 15 comparisons are in pairwise.csv." in page
-    assert "| A14 | B14 |" in render_markdown(report, figures)
+    markdown = render_markdown(report, figures)
+    assert markdown.index("| A0 | B0 |") < markdown.index("| A9 | B9 |")
 
 
 # -- escaping and CSP -----------------------------------------------------------------------

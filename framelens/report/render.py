@@ -37,7 +37,6 @@ SECTIONS: list[tuple[str, str]] = [
     ("notes", "Notes"),
 ]
 HTML_MAX_BYTES = 5_000_000
-PAIRWISE_SHOWN = 10
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 
 
@@ -93,7 +92,6 @@ def _context(report: dict) -> dict:
     exemplar_rows = [{"outlet": outlet, "frame": frame, **item}
                      for outlet, cells in report["exemplars"].items()
                      for frame in report["frames"] for item in cells.get(frame, [])]
-    pairwise = sorted(report["difference"]["pairwise"], key=lambda p: (p["p_adjusted"], p["p_value"]))
     colours = {frame: colour if _COLOUR.fullmatch(colour) else "#999999"
                for frame, colour in report_colours(report).items()}
     return {
@@ -106,7 +104,8 @@ def _context(report: dict) -> dict:
         "keyness": keyness,
         "keyness_figures_note": keyness_figures_note,
         "exemplar_rows": exemplar_rows,
-        "pairwise": pairwise[:PAIRWISE_SHOWN],
+        # Already the strongest, in pairwise.csv's order (report.data chooses and orders them).
+        "pairwise": report["difference"]["pairwise"],
         "provenance": report["provenance"],
     }
 
