@@ -111,7 +111,7 @@ def test_samples_and_pairwise_are_stated(html, markdown):
 
 def test_the_pairwise_comparisons_are_shown_as_the_report_orders_them(figures):
     # The report lists the strongest pairs in pairwise.csv's order; here equal adjusted p and
-    # own p rising down the list, which a re-sort by p would turn round.
+    # own p falling down the list, which a re-sort by p would turn round.
     report = sample_report()
     report["difference"]["pairwise"] = [
         {"outlets": [f"A{i}", f"B{i}"], "statistic": 1.0 - 0.01 * i, "p_value": 0.001 * (10 - i), "p_adjusted": 0.05,
