@@ -174,6 +174,21 @@ def test_chunks_told_the_merged_floor_send_fewer_candidates_and_the_sample_is_th
     assert sent == [25, 21, 5, 5, 5, 4]  # without the floor every chunk sends its own 25
 
 
+def test_summaries_merged_from_pickled_chunks_are_those_of_one_collector_in_input_order():
+    items = _corpus()
+    one_by_one = ReportCollector(FRAMES)
+    for item in items:
+        one_by_one.add(item.article, item.predictions)
+    merged = ReportCollector(FRAMES)
+    for start in (0, 7, 19):
+        piece = summarise_chunk(items[start:{0: 7, 7: 19, 19: 30}[start]], FRAMES)
+        merged.merge(pickle.loads(pickle.dumps(piece)))
+    assert list(merged.summaries) == list(one_by_one.summaries)
+    assert [s.article_id for s in merged.summaries] == [f"a{i}" for i in range(30)]
+    assert merged.summaries[5].counts == (0, 7, 0) and merged.summaries[5].probability_sums == (0.0, 3.5, 3.5)
+    assert merged.summaries[6].outlet is merged.summaries[26].outlet  # "Outlet 2", stored once
+
+
 def test_an_article_given_twice_keeps_both_copies_in_the_browser_as_pushing_each_would():
     item = _item("same", "Alpha", ["One sentence.", "Two sentences."])
     collector = summarise_chunk([item, item], FRAMES)

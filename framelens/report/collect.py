@@ -1,12 +1,12 @@
 """What the report keeps while predictions stream past: small, mergeable, bounded.
 
 A :class:`ReportCollector` holds one :class:`~framelens.schema.ArticleSummary` per article
-and bounded structures for the rest: per-outlet term counts pruned to a fixed size (for
-keyness), the most confident sentences per outlet × frame (exemplars), and samples of
-sentences, articles and phrase contexts. Samples keep the items with the smallest hash
-of their identity, so they do not depend on how the corpus was cut into chunks, and
-pruning happens at chunk boundaries that every engine shares: the local engine, worker
-processes and Dask give the same collector.
+(by column, :mod:`~framelens.report.summaries`) and bounded structures for the rest:
+per-outlet term counts pruned to a fixed size (for keyness), the most confident sentences
+per outlet × frame (exemplars), and samples of sentences, articles and phrase contexts.
+Samples keep the items with the smallest hash of their identity, so they do not depend on
+how the corpus was cut into chunks, and pruning happens at chunk boundaries that every
+engine shares: the local engine, worker processes and Dask give the same collector.
 
 :func:`summarise_chunk` runs where a chunk was predicted; the caller merges the
 chunk collectors in input order.
@@ -26,6 +26,7 @@ from functools import reduce
 from ..config import DEFAULT_CONFIG, Config
 from ..schema import ArticleSummary, Prediction
 from ..stats import word_count
+from .summaries import ArticleSummaries
 from .terms import PHRASE_JOINER, count_terms, phrase_matches_by_sentence, stop_words
 
 _KWIC_CONTEXT = 60
@@ -100,7 +101,7 @@ class ReportCollector:
     frames: tuple[str, ...]
     phrases: tuple[str, ...] = ()
     config: Config = DEFAULT_CONFIG
-    summaries: list[ArticleSummary] = field(default_factory=list)
+    summaries: ArticleSummaries = field(init=False)  # one per article, stored by column
     terms: dict[str, Counter] = field(default_factory=dict)
     words: Counter = field(default_factory=Counter)
     # (outlet, frame) → [(-confidence, article_id, sentence_index, text)], best first
@@ -119,6 +120,9 @@ class ReportCollector:
     # A chunk's collector: no sentence with a negated key below this can still enter the merged
     # browser sample (the merging process's floor when the chunk was sent; None: no bound).
     browser_floor: int | None = None
+
+    def __post_init__(self) -> None:
+        self.summaries = ArticleSummaries(len(self.frames))
 
     def add(self, article, predictions: Sequence[Prediction],
             browser_candidates: BrowserCandidates | None = None) -> None:

@@ -73,7 +73,7 @@ def build_report(collector: ReportCollector, model=None, config: Config = DEFAUL
     while this one computes the intervals; the numbers are the same either way.
     """
     context = context if context is not None else ReportContext()  # created: today, not the import date
-    summaries = collector.summaries
+    summaries = list(collector.summaries)  # records, made once: the statistics read them several times
     frames = list(collector.frames)
     if not any(s.sentences for s in summaries):
         raise ReportError("no content sentences in the input; nothing to report (check the input files)")
