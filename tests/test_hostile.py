@@ -527,13 +527,16 @@ def test_kill_9_of_predict_leaves_no_workers(model_dir, forked_workers):
         return [pid for pid, state in states.items() if state != "Z"]
 
     Path("in").mkdir()
-    # 200 articles per chunk: a short first chunk, so output comes soon, then a long second one.
-    for i in range(400):
-        article(Path(f"in/{i:03}.txt"), ARTICLE * (1 if i < 200 else 20))
+    # 200 articles per chunk: a short first chunk for the worker, then long ones. Output is first
+    # written when this process has classified its own first chunk (the third), and chunks are
+    # left then, so the pool is not shut down yet: its worker still runs. With only two chunks
+    # the first output came at the very end, as the worker was being joined.
+    for i in range(1000):
+        article(Path(f"in/{i:04}.txt"), ARTICLE * (1 if i < 200 else 20))
     parent = ForkedCommand(["predict", "in", "--model", str(model_dir), "--jobs", "2", "--quiet", "--out", "o.jsonl"],
                            "predict", daemon=False)
     try:
-        # Killed mid-run: once the first chunk is written, the worker is classifying the second.
+        # Killed mid-run: once the first chunk is written, chunks remain for the worker.
         wait_for(lambda: any(p.stat().st_size for p in Path(".").glob(".o.jsonl.*.part")), "no output written")
         children = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True,
                                   check=False).stdout.split()
