@@ -14,8 +14,21 @@ from .report_sample import sample_report
 QUEUE = ["shares", "time", "strips", "keyness-foo-daily-1", "keyness-script-alert-1-script-3"]
 
 
+class HelperFuture(Future):
+    """A helper's figure: waiting for its result finishes it, as the helper would."""
+
+    def __init__(self, helpers: FakeHelpers):
+        super().__init__()
+        self.helpers = helpers
+
+    def result(self, timeout=None):
+        if not self.done():
+            self.helpers.finish(self)
+        return super().result(timeout)
+
+
 class FakeHelpers:
-    """Stands in for FigureHelpers: queues what it is sent; ``work(n)`` has the helper draw the next n."""
+    """Stands in for FigureHelpers: records what it is handed; ``work(n)`` has the helper draw the next n."""
 
     processes = 1
 
@@ -26,17 +39,24 @@ class FakeHelpers:
 
     def submit(self, report, names):
         self.reports.append(report)
-        future: Future = Future()
+        future = HelperFuture(self)
         self.queue.append((list(names), future))
         return future
 
+    def finish(self, future: Future) -> None:
+        names = next(names for names, handed in self.queue if handed is future)
+        assert future.set_running_or_notify_cancel()
+        if self.broken:
+            future.set_exception(BrokenProcessPool("helper died"))
+        else:
+            future.set_result({f"{name}.{fmt}": b"helper" for name in names for fmt in ("png", "svg")})
+
     def work(self, count: int) -> None:
-        for names, future in self.queue[:count]:
-            assert future.set_running_or_notify_cancel()
-            if self.broken:
-                future.set_exception(BrokenProcessPool("helper died"))
-            else:
-                future.set_result({f"{name}.{fmt}": b"helper" for name in names for fmt in ("png", "svg")})
+        # One figure at a time: finishing one is what hands the helper the next.
+        for _ in range(count):
+            waiting = [future for _, future in self.queue if not future.done()]
+            if waiting:
+                self.finish(waiting[0])
 
 
 def _drawn_here(monkeypatch) -> list[list[str]]:
@@ -57,27 +77,31 @@ def test_helpers_take_the_longest_first_and_this_process_the_rest_from_the_back(
     helpers = FakeHelpers()
 
     finish = start_figures(report, helpers=helpers)  # type: ignore[arg-type]
-    assert [names for names, _ in helpers.queue] == [[name] for name in QUEUE]
+    assert [names for names, _ in helpers.queue] == [[QUEUE[0]]]  # one figure at a time, the longest first
     assert drawn_here == []  # nothing drawn here until this process is ready
+    helpers.work(1)
+    assert [names for names, _ in helpers.queue] == [[QUEUE[0]], [QUEUE[1]]]  # done with one: the next
     # Only what the figures are drawn from travels to the helpers.
     assert all(list(sent) == [key for key in FIGURE_DATA_KEYS if key in report] for sent in helpers.reports)
     assert "browser" in report and "exemplars" in report
 
-    helpers.work(3)  # the helper has taken the three longest by the time this process is ready
-    result = finish()
-    assert drawn_here == [[name] for name in reversed(QUEUE[3:])]
+    helpers.work(2)  # the helper has drawn the three longest and holds the fourth when this process is ready
+    result = finish()  # draws what is left, then waits for the helper's fourth
+    assert [names for names, _ in helpers.queue] == [[name] for name in QUEUE[:4]]
+    assert drawn_here == [[name] for name in reversed(QUEUE[4:])]
     assert list(result) == [f"{name}.{fmt}" for name in plan for fmt in ("png", "svg")]  # plan order
     assert {name: result[f"{name}.png"] for name in plan} == {
-        **{name: b"helper" for name in QUEUE[:3]}, **{name: b"here" for name in QUEUE[3:]}}
+        **{name: b"helper" for name in QUEUE[:4]}, **{name: b"here" for name in QUEUE[4:]}}
 
 
 def test_a_dead_helper_figures_are_drawn_here(monkeypatch):
     drawn_here = _drawn_here(monkeypatch)
     helpers = FakeHelpers(broken=True)
     finish = start_figures(sample_report(), helpers=helpers)  # type: ignore[arg-type]
-    helpers.work(2)
+    helpers.work(2)  # the first figure fails: the helper is handed no more
     result = finish()
-    assert drawn_here == [[name] for name in reversed(QUEUE[2:])] + [[QUEUE[0]], [QUEUE[1]]]
+    assert [names for names, _ in helpers.queue] == [[QUEUE[0]]]
+    assert drawn_here == [[name] for name in reversed(QUEUE[1:])] + [[QUEUE[0]]]
     assert set(result.values()) == {b"here"} and len(result) == 2 * len(QUEUE)
 
 

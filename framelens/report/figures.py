@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..files import slug
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Bounds that keep every figure readable and under the size limit whatever the corpus.
 MAX_OUTLETS = 40
@@ -126,15 +130,19 @@ def warm_up() -> None:
 
 
 def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = None) -> Callable[[], dict[str, bytes]]:
-    """Queue every figure for the helper processes now; the function returned draws the rest here.
+    """Start the helper processes on the figures now; the function returned draws the rest here.
 
-    The helpers take the figures from the front of the queue, longest first; when this
-    process is ready (the function is called) it takes the ones not yet started from the
-    back, so both finish at about the same time however long this process was busy.
+    The figures wait in one queue, longest to draw first. Each helper process is handed
+    one figure at a time from its front, the next when it is done with one; when this
+    process is ready (the function is called) it takes figures from the back. Handed out
+    one at a time, none waits in a helper's queue while this process is idle, so both
+    finish within about one figure of each other however long this process was busy.
     The function returns ``<name>.png`` and ``<name>.svg`` bytes for every figure of
     :func:`figure_plan`, in plan order. Helpers are started now when ``jobs`` > 1 and
     none are given.
     """
+    import threading
+    from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
     from .data import FIGURE_DATA_KEYS
@@ -144,30 +152,47 @@ def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = N
     own = None
     if helpers is None and jobs > 1 and len(names) > 1:
         helpers = own = FigureHelpers(min(jobs, len(names)) - 1)
-    queue = sorted(names, key=lambda name: -_COST.get(name.split("-")[0], 1.0))
-    futures = []
-    if helpers is not None:
-        try:
-            for name in queue:
-                futures.append((name, helpers.submit(report, [name])))
-        except (BrokenProcessPool, OSError):  # the helpers died already: every figure is drawn here
-            futures, helpers = [], None
+    queue = deque(sorted(names, key=lambda name: -_COST.get(name.split("-")[0], 1.0)))
+    handed: list[tuple[str, Future]] = []  # (name, future) of every figure a helper was given
+    lock = threading.Lock()  # the queue is taken from by this process and by the helpers' callbacks
+
+    def hand_next(done: Future | None = None) -> None:
+        # Runs here, and in the pool's thread as a helper finishes a figure.
+        if helpers is None or (done is not None and (done.cancelled() or done.exception() is not None)):
+            return  # a helper that failed gets no more: what is left is drawn here
+        with lock:  # taken and handed under the lock, so once the queue is empty nothing more is handed
+            if not queue:
+                return
+            name = queue.popleft()
+            try:
+                future = helpers.submit(report, [name])
+            except (BrokenProcessPool, OSError, RuntimeError):  # died or shut down already
+                queue.appendleft(name)
+                return
+            handed.append((name, future))
+        future.add_done_callback(hand_next)
+
+    for _ in range(helpers.processes if helpers is not None else 0):
+        hand_next()
 
     def finish() -> dict[str, bytes]:
         try:
-            if helpers is None:
+            if not handed:  # no helper took any: one call draws them all
+                with lock:
+                    queue.clear()
                 drawn = draw_figures(report, names)
             else:
                 drawn = {}
-                for name, future in reversed(futures):
-                    if future.cancel():  # not started by a helper yet: draw it here
-                        drawn.update(draw_figures(report, [name]))
-                for name, future in futures:
-                    if future.cancelled():
-                        continue
+                while True:
+                    with lock:
+                        if not queue:
+                            break
+                        name = queue.pop()
+                    drawn.update(draw_figures(report, [name]))
+                for name, future in handed:  # complete now: nothing is handed once the queue is empty
                     try:
                         drawn.update(future.result())
-                    except (BrokenProcessPool, OSError):  # no helper process after all: draw it here
+                    except (BrokenProcessPool, OSError):  # the helper died on it: drawn here
                         drawn.update(draw_figures(report, [name]))
         finally:
             if own is not None:
