@@ -8,7 +8,8 @@ in this process: summarises it chunk by chunk as the workers would (ReportCollec
 chunk told the browser floor of the chunks before it, as with --jobs 1), merges the summaries,
 builds the statistics and writes the report directory, under cProfile. Prints wall
 seconds per stage (the last in its parts: statistics, figures, which include this process
-starting matplotlib, and files), what a new process pays to start matplotlib, then the
+starting matplotlib, by kind (the first figure drawn, the shares, includes that start), and
+files), what a new process pays to start matplotlib, then the
 cumulative time of the named suspects. cProfile slows Python-level code more than C code,
 so Python-heavy stages look somewhat larger; ``--plain`` runs without it.
 """
@@ -90,7 +91,7 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
         merging += time.perf_counter() - start
     stages["summarise chunks (in workers when predicting)"] = summarising
     stages["merge + sentences.csv"] = merging
-    parts = _timing_finish_parts()
+    parts, kinds = _timing_finish_parts()
     start = time.perf_counter()
     builder.finish(model, ReportContext(inputs=[str(predictions)], corpus_name="bench"))
     stages["finish: statistics, figures, pages"] = time.perf_counter() - start
@@ -99,6 +100,9 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
         print(f"{name:<50} {seconds:>7.1f} s")
     for name, seconds in parts.items():
         print(f"  {name:<48} {seconds:>7.1f} s")
+        if name.startswith("figures"):
+            for kind, (count, kind_seconds) in kinds.items():
+                print(f"    {f'{kind} ({count})':<46} {kind_seconds:>7.2f} s")
     print(f"{'a new process: import matplotlib, first figure':<50} {_matplotlib_start():>7.1f} s"
           "  (the figure helper and the main process each pay it)")
     unbounded = sum(min(DEFAULT_CONFIG.browser_sentences, chunk.sentences) for chunk in chunks)
@@ -119,8 +123,8 @@ def profile(predictions: Path, model_dir: Path, out_dir: Path, plain: bool = Fal
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(os.environ["PROFILE_TOP"]))
 
 
-def _timing_finish_parts() -> dict[str, float]:
-    """Time the parts of ReportBuilder.finish as it calls them (the dict fills in as they run)."""
+def _timing_finish_parts() -> tuple[dict[str, float], dict[str, list]]:
+    """Time the parts of ReportBuilder.finish and each kind of figure as they run (the dicts fill in)."""
     from framelens.report import build, figures, write
 
     parts = {"statistics (build_report)": 0.0, "figures, PNG + SVG (draw_figures)": 0.0,
@@ -138,10 +142,29 @@ def _timing_finish_parts() -> dict[str, float]:
 
         setattr(module, function, wrapper)
 
+    kinds: dict[str, list] = {}
     timed(build, "build_report", "statistics (build_report)")
+    _one_figure_at_a_time(figures, kinds)
     timed(figures, "draw_figures", "figures, PNG + SVG (draw_figures)")
     timed(write, "write_report_directory", "files and pages (write_report_directory)")
-    return parts
+    return parts, kinds
+
+
+def _one_figure_at_a_time(figures, kinds: dict[str, list]) -> None:
+    """draw_figures draws its figures one call each: per kind, ``kinds`` gets [figures, seconds]."""
+    original = figures.draw_figures
+
+    def by_figure(report: dict, names: list[str]) -> dict[str, bytes]:
+        drawn = {}
+        for name in names:
+            start = time.perf_counter()
+            drawn.update(original(report, [name]))
+            tally = kinds.setdefault(name.split("-")[0], [0, 0.0])
+            tally[0] += 1
+            tally[1] += time.perf_counter() - start
+        return drawn
+
+    figures.draw_figures = by_figure
 
 
 def _matplotlib_start() -> float:
