@@ -123,3 +123,29 @@ def test_without_helpers_every_figure_is_drawn_here(monkeypatch):
     result = start_figures(report, jobs=1)()
     assert drawn_here == [[spec.name for spec in figure_plan(report)]]
     assert len(result) == 2 * len(drawn_here[0])
+
+
+def test_a_helper_process_draws_the_same_files_as_this_process():
+    """The real pool: a spawned helper, handed figures one at a time (from the pool's thread, as each returns)."""
+    from framelens.report.figures import FigureHelpers
+
+    class RecordingHelpers(FigureHelpers):
+        def __init__(self, processes: int):
+            super().__init__(processes)
+            self.handed: list[list[str]] = []
+
+        def submit(self, report, names):
+            self.handed.append(list(names))
+            return super().submit(report, names)
+
+    report = sample_report()
+    alone = start_figures(report, jobs=1)()
+    helpers = RecordingHelpers(1)
+    try:
+        shared = start_figures(report, helpers=helpers)()
+    finally:
+        helpers.close()
+    assert helpers.handed[0] == [QUEUE[0]]  # the longest first; it stays the helper's whatever happens next
+    assert list(shared) == list(alone) == [f"{name}.{fmt}" for name in
+                                           [spec.name for spec in figure_plan(report)] for fmt in ("png", "svg")]
+    assert shared == alone
