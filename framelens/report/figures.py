@@ -177,9 +177,7 @@ def start_figures(report: dict, jobs: int = 1, helpers: FigureHelpers | None = N
 
     def finish() -> dict[str, bytes]:
         try:
-            if not handed:  # no helper took any: one call draws them all
-                with lock:
-                    queue.clear()
+            if not handed:  # no helper took any (so none ever will): one call draws them all
                 drawn = draw_figures(report, names)
             else:
                 drawn = {}
